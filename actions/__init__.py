@@ -1,0 +1,1 @@
+"""Custom actions of the Social Media Policy assistant (`rasa run actions`)."""

@@ -1,0 +1,75 @@
+"""Composes the assistant's replies from the knowledge base. No Rasa imports: the
+actions call these functions, and the tests call them directly."""
+
+from __future__ import annotations
+
+from actions.contacts import contact_line
+from actions.knowledge import KnowledgeBase, Topic, cite, contains_phrase
+
+SAFEGUARDING_PERSONS = {"pupil", "vulnerable person"}
+OUT_OF_SCOPE = (
+    "The Social Media Policy doesn't cover that, so I can't answer it. For other HR questions, "
+    "please contact Human Resources."
+)
+ASK_REPHRASE = (
+    "Sorry, I didn't understand that. Could you put it another way? I answer questions about "
+    'the Social Media Policy; type "help" to see what you can ask.'
+)
+
+
+def source_line(paras: tuple[int, ...] | list[int]) -> str:
+    return f"Source: {cite(paras)} of the Social Media Policy."
+
+
+def mentions_safeguarding(kb: KnowledgeBase, text: str, entities: dict[str, set[str]]) -> bool:
+    """Whether a message is about contact with, or a concern about, a pupil or vulnerable person."""
+    about_child = bool(entities.get("person", set()) & SAFEGUARDING_PERSONS)
+    return about_child and any(contains_phrase(text, cue) for cue in kb.safeguarding_cues)
+
+
+def safeguarding_escalation(kb: KnowledgeBase, contacts: dict[str, dict[str, str]]) -> str:
+    dsl, lado = (kb.role_names[role] for role in kb.safeguarding_roles)
+    lines = [
+        "If you have any concern about an individual's behaviour towards a pupil or "
+        "vulnerable person:",
+        f"1. Contact the {dsl} first.",
+        f"2. Or contact the {lado}, in the Department of Community & Children's Services.",
+    ]
+    configured = [
+        contact_line(kb.role_names[role], contacts[role])
+        for role in kb.safeguarding_roles
+        if role in contacts
+    ]
+    if configured:
+        lines += configured
+    else:
+        lines.append("If you do not know who your DSL is, your line manager can tell you.")
+    return "\n".join(lines)
+
+
+def role_contacts(kb: KnowledgeBase, roles: tuple[str, ...], contacts: dict) -> str | None:
+    lines = [
+        contact_line(kb.role_names[role], contacts[role]) for role in roles if role in contacts
+    ]
+    return "Contact details:\n" + "\n".join(lines) if lines else None
+
+
+def policy_answer(
+    kb: KnowledgeBase,
+    topic: Topic,
+    text: str,
+    entities: dict[str, set[str]],
+    contacts: dict[str, dict[str, str]],
+) -> list[str]:
+    """The reply to a question on `topic`, as a list of chat messages."""
+    variant = next((v for v in topic.variants if v.matches(text, entities)), None)
+    answer = variant.answer if variant else topic.answer
+    escalate = topic.safeguarding or mentions_safeguarding(kb, text, entities)
+    cited = topic.paras + (kb.safeguarding_paras if escalate else ())
+    messages = [f"{answer}\n{source_line(cited)}"]
+    if escalate:
+        messages.append(safeguarding_escalation(kb, contacts))
+    other_roles = tuple(r for r in topic.roles if not (escalate and r in kb.safeguarding_roles))
+    if details := role_contacts(kb, other_roles, contacts):
+        messages.append(details)
+    return messages

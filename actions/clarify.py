@@ -1,0 +1,101 @@
+"""action_clarify: what the assistant does when it is not sure what was asked.
+
+Unreadable input (see addons/input_guard.py) gets a reply saying what is wrong. A message
+about the safety of a pupil or vulnerable person gets the safeguarding answer. A question
+that is probably about the policy gets the two or three most likely topics as buttons.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ASK_REPHRASE
+from actions.knowledge import KnowledgeBase, Topic, knowledge_base
+from actions.policy_answer import is_safeguarding_message, utter_safeguarding
+from addons.input_checks import (
+    EMPTY,
+    INPUT_PROBLEM_ENTITY,
+    MARKUP,
+    MAX_MESSAGE_CHARS,
+    NO_WORDS,
+    NOT_ENGLISH,
+    TOO_LONG,
+)
+
+EXAMPLE = 'for example "Can I use the City crest on my LinkedIn profile?"'
+INPUT_PROBLEM_REPLIES = {
+    EMPTY: f"I didn't get a question. Type a question about the Social Media Policy, {EXAMPLE}",
+    TOO_LONG: (
+        f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS} characters "
+        "and ask one question at a time."
+    ),
+    NO_WORDS: f"I can only read questions written in words. Try asking, {EXAMPLE}",
+    MARKUP: (
+        "That looks like web page code, which I don't read. "
+        "Please type your question as plain text."
+    ),
+    NOT_ENGLISH: (
+        "Sorry, I can only answer questions written in English. "
+        "Please ask your question in English."
+    ),
+}
+MAX_SUGGESTIONS = 3
+MIN_SUGGESTION_CONFIDENCE = 0.1
+
+
+def input_problem(message: dict[str, Any]) -> str | None:
+    return next(
+        (
+            e.get("value")
+            for e in message.get("entities") or []
+            if e.get("entity") == INPUT_PROBLEM_ENTITY
+        ),
+        None,
+    )
+
+
+def likely_topics(kb: KnowledgeBase, intent_ranking: list[dict[str, Any]]) -> list[Topic]:
+    """Topics among the classifier's best guesses, most likely first, before any
+    non-policy intent (greeting, out of scope...) that ranks higher than them."""
+    topics: list[Topic] = []
+    for candidate in intent_ranking:
+        if candidate.get("confidence", 0) < MIN_SUGGESTION_CONFIDENCE:
+            break
+        topic = kb.topic_for_intent(candidate.get("name"))
+        if topic:
+            topics.append(topic)
+        elif candidate.get("name") != "nlu_fallback" and not topics:
+            return []
+        if len(topics) == MAX_SUGGESTIONS:
+            break
+    return topics
+
+
+class ActionClarify(Action):
+    def name(self) -> str:
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        message = tracker.latest_message
+        problem = input_problem(message)
+        if problem:
+            dispatcher.utter_message(text=INPUT_PROBLEM_REPLIES[problem])
+            return []
+        if is_safeguarding_message(message):
+            return utter_safeguarding(dispatcher, message)
+        topics = likely_topics(knowledge_base(), message.get("intent_ranking") or [])
+        if not topics:
+            dispatcher.utter_message(text=ASK_REPHRASE)
+            return []
+        buttons = [{"title": topic.title, "payload": f"/{topic.intent}"} for topic in topics]
+        buttons.append({"title": "None of these", "payload": "/out_of_scope"})
+        dispatcher.utter_message(
+            text="I'm not sure which part of the policy you mean. Is it one of these?",
+            buttons=buttons,
+        )
+        return []

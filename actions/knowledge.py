@@ -1,0 +1,136 @@
+"""Loads the policy data: paragraphs, the knowledge base of topics and entity vocabulary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+POLICY_DIR = Path(__file__).resolve().parent.parent / "data" / "policy"
+
+
+@dataclass(frozen=True)
+class Variant:
+    answer: str
+    verdict: str | None
+    entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    words: tuple[str, ...] = ()
+
+    def matches(self, text: str, entities: dict[str, set[str]]) -> bool:
+        by_entity = any(
+            entities.get(kind, set()) & set(values) for kind, values in self.entities.items()
+        )
+        return by_entity or any(contains_phrase(text, word) for word in self.words)
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    intent: str
+    title: str
+    paras: tuple[int, ...]
+    answer: str
+    verdict: str | None = None
+    roles: tuple[str, ...] = ()
+    safeguarding: bool = False
+    variants: tuple[Variant, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    topics: tuple[Topic, ...]
+    role_names: dict[str, str]
+    safeguarding_topic_id: str
+    safeguarding_paras: tuple[int, ...]
+    safeguarding_roles: tuple[str, ...]
+    safeguarding_cues: frozenset[str]
+
+    def topic_for_intent(self, intent: str | None) -> Topic | None:
+        return next((topic for topic in self.topics if topic.intent == intent), None)
+
+    @property
+    def safeguarding_topic(self) -> Topic:
+        return next(topic for topic in self.topics if topic.id == self.safeguarding_topic_id)
+
+
+def contains_phrase(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text.lower()) is not None
+
+
+def _load_yaml(name: str) -> dict:
+    return yaml.safe_load((POLICY_DIR / name).read_text(encoding="utf-8"))
+
+
+@cache
+def paragraphs() -> dict[int, str]:
+    return {p["number"]: p["text"] for p in _load_yaml("paragraphs.yml")["paragraphs"]}
+
+
+def _variant(raw: dict, topic_verdict: str | None) -> Variant:
+    return Variant(
+        answer=raw["answer"],
+        verdict=raw.get("verdict", topic_verdict),
+        entities={kind: tuple(values) for kind, values in raw.get("entities", {}).items()},
+        words=tuple(raw.get("words", ())),
+    )
+
+
+def _topic(raw: dict) -> Topic:
+    verdict = raw.get("verdict")
+    return Topic(
+        id=raw["id"],
+        intent=raw["intent"],
+        title=raw["title"],
+        paras=tuple(raw["paras"]),
+        answer=raw["answer"],
+        verdict=verdict,
+        roles=tuple(raw.get("roles", ())),
+        safeguarding=raw.get("safeguarding", False),
+        variants=tuple(_variant(v, verdict) for v in raw.get("variants", ())),
+    )
+
+
+@cache
+def knowledge_base() -> KnowledgeBase:
+    raw = _load_yaml("knowledge.yml")
+    safeguarding = raw["safeguarding"]
+    return KnowledgeBase(
+        topics=tuple(_topic(t) for t in raw["topics"]),
+        role_names={key: role["name"] for key, role in raw["roles"].items()},
+        safeguarding_topic_id=safeguarding["topic"],
+        safeguarding_paras=tuple(safeguarding["paras"]),
+        safeguarding_roles=tuple(safeguarding["roles"]),
+        safeguarding_cues=frozenset(safeguarding["cues"]),
+    )
+
+
+@cache
+def entity_vocabulary() -> dict[str, dict[str, str]]:
+    """For each entity type, a map from every lower-cased surface form to its canonical value."""
+    return {
+        kind: {word.lower(): canonical for canonical, words in values.items() for word in words}
+        for kind, values in _load_yaml("entities.yml").items()
+    }
+
+
+def canonical_entities(entities: list[dict]) -> dict[str, set[str]]:
+    """Canonical values of the entities Rasa extracted, grouped by entity type."""
+    vocabulary = entity_vocabulary()
+    found: dict[str, set[str]] = {}
+    for entity in entities:
+        kind, value = entity.get("entity"), str(entity.get("value", ""))
+        canonical = vocabulary.get(kind, {}).get(value.lower())
+        if canonical:
+            found.setdefault(kind, set()).add(canonical)
+    return found
+
+
+def cite(paras: tuple[int, ...] | list[int]) -> str:
+    """'Paragraph 23', 'Paragraphs 22 and 23', 'Paragraphs 26, 27 and 29'."""
+    numbers = [str(n) for n in sorted(set(paras))]
+    if len(numbers) == 1:
+        return f"Paragraph {numbers[0]}"
+    return f"Paragraphs {', '.join(numbers[:-1])} and {numbers[-1]}"

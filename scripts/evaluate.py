@@ -1,0 +1,134 @@
+"""Scores the running assistant on the held-out development set, over the REST webhook.
+
+    python -m scripts.evaluate [--url http://127.0.0.1:5005] [--dev tests/dev_set.yml]
+
+Each question goes to a new conversation. Prints, per kind of item: primary paragraph
+cited (in scope), verdict right (permission questions), roles named, safeguarding
+escalated, out-of-scope declined without a citation; and lists the misses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DEV_SET = ROOT / "tests" / "dev_set.yml"
+KNOWLEDGE_FILE = ROOT / "data" / "policy" / "knowledge.yml"
+
+CITATION = re.compile(r"\bParagraphs? (\d+(?:, \d+)*(?: and \d+)?)")
+VERDICT_OPENINGS = {"yes": "yes", "no": "no", "only": "conditional"}
+
+
+@dataclass
+class Score:
+    hits: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, question: str) -> None:
+        self.total += 1
+        self.hits += ok
+        if not ok:
+            self.misses.append(question)
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.total if self.total else 1.0
+
+
+def cited_paragraphs(text: str) -> set[int]:
+    return {int(n) for match in CITATION.findall(text) for n in re.findall(r"\d+", match)}
+
+
+def verdict_of(text: str) -> str | None:
+    first_word = re.match(r"\W*(\w+)", text)
+    return VERDICT_OPENINGS.get(first_word.group(1).lower()) if first_word else None
+
+
+def role_names() -> dict[str, str]:
+    roles = yaml.safe_load(KNOWLEDGE_FILE.read_text(encoding="utf-8"))["roles"]
+    return {key: role["name"] for key, role in roles.items()}
+
+
+def ask(url: str, question: str, timeout: float = 60) -> list[dict]:
+    response = requests.post(
+        f"{url}/webhooks/rest/webhook",
+        json={"sender": f"eval-{uuid.uuid4().hex}", "message": question},
+        timeout=timeout,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def reply_text(replies: list[dict]) -> str:
+    return "\n\n".join(reply.get("text", "") for reply in replies)
+
+
+def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:
+    names = role_names()
+    scores = {
+        name: Score()
+        for name in (
+            "primary_cited",
+            "verdict_right",
+            "roles_named",
+            "safeguarding_escalated",
+            "out_of_scope_declined",
+        )
+    }
+    for item, reply in zip(items, replies, strict=False):
+        text, question = reply_text(reply), item["q"]
+        cited = cited_paragraphs(text)
+        if item["kind"] in ("in_scope", "safeguarding"):
+            scores["primary_cited"].add(item["paras"][0] in cited, question)
+        if item.get("verdict"):
+            scores["verdict_right"].add(verdict_of(text) == item["verdict"], question)
+        if item.get("escalate"):
+            named = all(names[role].lower() in text.lower() for role in item["escalate"])
+            scores["roles_named"].add(named, question)
+        if item["kind"] == "safeguarding":
+            escalated = all(names[role] in text for role in ("dsl", "lado"))
+            scores["safeguarding_escalated"].add(escalated, question)
+        if item["kind"] == "out_of_scope":
+            scores["out_of_scope_declined"].add(not cited, question)
+    return scores
+
+
+def evaluate(url: str, dev_set: Path = DEFAULT_DEV_SET, workers: int = 4) -> dict[str, Score]:
+    items = yaml.safe_load(dev_set.read_text(encoding="utf-8"))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        replies = list(pool.map(lambda item: ask(url, item["q"]), items))
+    return score(items, replies)
+
+
+def print_report(scores: dict[str, Score], show_misses: bool = True) -> None:
+    print(f"{'measure':<26}{'hits':>6}{'total':>7}{'rate':>9}")
+    for name, s in scores.items():
+        print(f"{name:<26}{s.hits:>6}{s.total:>7}{s.rate:>9.1%}")
+    if show_misses:
+        for name, s in scores.items():
+            for question in s.misses:
+                print(f"  miss [{name}] {question}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:5005")
+    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV_SET)
+    parser.add_argument("--quiet", action="store_true", help="do not list the misses")
+    args = parser.parse_args()
+    print_report(evaluate(args.url, args.dev), show_misses=not args.quiet)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Starts the real action server and Rasa server for tests, on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "smp.tar.gz"
+RASA = Path(sys.executable).parent / "rasa"
+START_TIMEOUT = 180
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Process:
+    popen: subprocess.Popen
+    log: Path
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGINT)
+            try:
+                self.popen.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def start(args: list[str], log: Path) -> Process:
+    env = dict(
+        os.environ,
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+    )
+    handle = log.open("ab")
+    popen = subprocess.Popen(
+        [str(RASA), *args], cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=env
+    )
+    return Process(popen, log)
+
+
+def wait_until(ready, process: Process, what: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.popen.poll() is not None:
+            raise RuntimeError(f"{what} exited early:\n{process.log_tail()}")
+        try:
+            if ready():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} not ready after {START_TIMEOUT}s:\n{process.log_tail()}")
+
+
+@dataclass
+class Servers:
+    """The action server and a Rasa server sharing one SQLite tracker store in `workdir`."""
+
+    workdir: Path
+    token: str = "test-token"
+
+    def __post_init__(self) -> None:
+        self.action_port = free_port()
+        self.rasa_port = free_port()
+        self.endpoints = self.workdir / "endpoints.yml"
+        self.endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
+            "tracker_store:\n  type: SQL\n  dialect: sqlite\n"
+            f"  db: {self.workdir / 'tracker.db'}\n"
+        )
+        self.actions: Process | None = None
+        self.rasa: Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start_actions(self) -> None:
+        self.actions = start(
+            ["run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+            self.workdir / "actions.log",
+        )
+        wait_until(
+            lambda: requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok,
+            self.actions,
+            "action server",
+        )
+
+    def start_rasa(self) -> None:
+        self.rasa = start(
+            [
+                "run",
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                "credentials.yml",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+                "--enable-api",
+                "--auth-token",
+                self.token,
+            ],
+            self.workdir / "rasa.log",
+        )
+        wait_until(
+            lambda: requests.get(f"{self.url}/status", params={"token": self.token}, timeout=2)
+            .json()
+            .get("model_file"),
+            self.rasa,
+            "Rasa server",
+        )
+
+    def stop(self) -> None:
+        for process in (self.rasa, self.actions):
+            if process:
+                process.stop()
+
+    def send(self, sender: str, message) -> list[dict]:
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def tracker_events(self, sender: str) -> list[dict]:
+        response = requests.get(
+            f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=10
+        )
+        response.raise_for_status()
+        return response.json()["events"]

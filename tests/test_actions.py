@@ -1,0 +1,248 @@
+"""Custom actions, run with trackers built in code (no TensorFlow, no servers)."""
+
+import asyncio
+import re
+
+import pytest
+import yaml
+
+from actions import contacts
+from actions.clarify import ActionClarify
+from actions.knowledge import cite, knowledge_base
+from actions.out_of_scope import ActionDeclineOutOfScope
+from actions.policy_answer import ActionAnswerPolicy
+from addons.input_checks import EMPTY, MARKUP, NOT_ENGLISH, TOO_LONG
+from tests.actions_helpers import entity, run_action, texts, tracker_for
+
+
+def answer(text, intent, entities=None):
+    messages, events = asyncio.run(
+        run_action(ActionAnswerPolicy(), tracker_for(text, intent, entities=entities))
+    )
+    return messages, events
+
+
+def clarify(text, ranking, entities=None):
+    tracker = tracker_for(text, "nlu_fallback", 1.0, entities=entities, ranking=ranking)
+    messages, _ = asyncio.run(run_action(ActionClarify(), tracker))
+    return messages
+
+
+@pytest.fixture(autouse=True)
+def no_contacts(tmp_path, monkeypatch):
+    """By default HR has configured no contact details."""
+    monkeypatch.setenv("SMP_CONTACTS_FILE", str(tmp_path / "none.yml"))
+
+
+@pytest.fixture
+def configured_contacts(tmp_path, monkeypatch):
+    path = tmp_path / "contacts.yml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "contacts": {
+                    "dsl": {
+                        "name": "Alex Example",
+                        "phone": "020 7946 0000",
+                        "email": "dsl@school.example",
+                    },
+                    "lado": {"where": "The LADO's number is on the safeguarding intranet page."},
+                    "digital_communications_manager": {"email": "digital@city.example"},
+                }
+            }
+        )
+    )
+    monkeypatch.setenv("SMP_CONTACTS_FILE", str(path))
+
+
+def test_citation_forms():
+    assert cite([23]) == "Paragraph 23"
+    assert cite([23, 22]) == "Paragraphs 22 and 23"
+    assert cite([29, 30, 26, 27]) == "Paragraphs 26, 27, 29 and 30"
+
+
+def test_crest_on_personal_account_is_refused_with_citation():
+    messages, events = answer(
+        "can i use the crest on my twitter",
+        "ask_crest_logo_personal",
+        [entity("asset", "crest"), entity("platform", "twitter")],
+    )
+    reply = texts(messages)
+    assert reply.startswith("No.")
+    assert "Paragraph 23" in reply
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "last_topic", "value": "crest_logo_personal"}
+    ]
+
+
+def test_logo_linkedin_fills_in_automatically_is_allowed():
+    messages, _ = answer(
+        "linkedin automatically shows the city logo as my employer, is that ok",
+        "ask_crest_logo_personal",
+        [entity("platform", "LinkedIn")],
+    )
+    assert texts(messages).startswith("Yes.")
+    assert "Paragraph 23" in texts(messages)
+
+
+def test_photo_of_children_needs_parents_guardians_or_teachers():
+    messages, _ = answer(
+        "can i post photos of the kids from sports day",
+        "ask_photo_permission",
+        [entity("person", "kids")],
+    )
+    reply = texts(messages)
+    assert reply.startswith("Only")
+    assert "parents or guardians" in reply and "teachers" in reply
+    assert "Paragraph 17" in reply
+    assert "Designated Safeguarding Lead" not in reply
+
+
+def test_photo_of_adults_needs_their_permission():
+    messages, _ = answer("can i post the team photo", "ask_photo_permission")
+    reply = texts(messages)
+    assert "recognisable person" in reply and "parents" not in reply
+
+
+def test_friending_a_pupil_is_refused_and_escalated():
+    messages, _ = answer(
+        "may i friend a pupil on facebook",
+        "ask_contact_with_pupils",
+        [entity("person", "pupil"), entity("platform", "facebook")],
+    )
+    reply = texts(messages)
+    assert reply.startswith("No.")
+    assert "Paragraph 33" in reply
+    dsl = reply.index("Designated Safeguarding Lead (DSL)")
+    lado = reply.index("Local Authority's Designated Officer (LADO)")
+    assert dsl < lado, "the DSL comes first"
+    assert "Department of Community & Children's Services" in reply
+
+
+def test_without_contacts_safeguarding_names_roles_and_where_to_ask():
+    messages, _ = answer(
+        "i'm worried about a pupil", "report_safeguarding_concern", [entity("person", "pupil")]
+    )
+    reply = texts(messages)
+    assert "your line manager can tell you" in reply
+    assert not re.search(r"TBC|TODO|xxx|\[|\]|<|>|@|\d{4}", reply)
+
+
+def test_configured_contacts_are_given_with_safeguarding(configured_contacts):
+    messages, _ = answer("i'm worried about a pupil", "report_safeguarding_concern")
+    reply = texts(messages)
+    assert "Alex Example, 020 7946 0000, dsl@school.example" in reply
+    assert "safeguarding intranet page" in reply
+
+
+def test_configured_contacts_follow_the_roles_of_the_answer(configured_contacts):
+    messages, _ = answer("i saw a tweet slagging off the city", "report_disparaging_content")
+    reply = texts(messages)
+    assert reply.startswith("Tell your line manager and the Digital Communications Manager")
+    assert "digital@city.example" in reply
+    assert "Paragraph 36" in reply
+
+
+def test_contact_with_a_pupil_under_another_topic_is_still_escalated():
+    messages, _ = answer(
+        "a pupil sent me a friend request after i posted the sports day photos",
+        "ask_photo_permission",
+        [entity("person", "pupil")],
+    )
+    reply = texts(messages)
+    assert "Paragraphs 17 and 33" in reply
+    assert "Designated Safeguarding Lead (DSL)" in reply
+
+
+def test_each_policy_intent_gets_its_topic_answer():
+    for topic in knowledge_base().topics:
+        messages, _ = answer("a question", topic.intent)
+        assert cite(topic.paras) in texts(messages), topic.id
+
+
+def test_an_intent_without_a_topic_asks_to_rephrase():
+    messages, events = answer("hello", "greet")
+    assert "put it another way" in texts(messages)
+    assert "Paragraph" not in texts(messages) and events == []
+
+
+def test_unclear_question_offers_the_likely_topics_as_buttons():
+    messages = clarify(
+        "logo stuff",
+        [
+            {"name": "nlu_fallback", "confidence": 1.0},
+            {"name": "ask_crest_logo_personal", "confidence": 0.41},
+            {"name": "ask_employer_in_profile", "confidence": 0.35},
+            {"name": "ask_copyright", "confidence": 0.12},
+            {"name": "ask_crisis", "confidence": 0.05},
+        ],
+    )
+    buttons = messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == [
+        "/ask_crest_logo_personal",
+        "/ask_employer_in_profile",
+        "/ask_copyright",
+        "/out_of_scope",
+    ]
+    assert buttons[0]["title"] == "The crest and logos on personal accounts"
+    assert "Paragraph" not in texts(messages)
+
+
+def test_unclear_question_that_is_most_likely_off_topic_is_not_offered_topics():
+    messages = clarify(
+        "how do i bake bread",
+        [
+            {"name": "out_of_scope", "confidence": 0.44},
+            {"name": "ask_crisis", "confidence": 0.30},
+        ],
+    )
+    assert "buttons" not in messages[0] or not messages[0]["buttons"]
+    assert "put it another way" in texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("problem", "expected"),
+    [
+        (EMPTY, "didn't get a question"),
+        (TOO_LONG, "under 2000 characters"),
+        (MARKUP, "plain text"),
+        (NOT_ENGLISH, "in English"),
+    ],
+)
+def test_unreadable_input_is_told_what_is_wrong(problem, expected):
+    messages = clarify(
+        "...", [{"name": "nlu_fallback", "confidence": 1.0}], [entity("input_problem", problem)]
+    )
+    assert expected in texts(messages)
+    assert "buttons" not in messages[0] or not messages[0]["buttons"]
+
+
+def test_contacts_file_ignores_empty_fields(tmp_path):
+    path = tmp_path / "c.yml"
+    path.write_text("contacts:\n  dsl: {name: '', phone: ''}\n  lado: {phone: '0207'}\n")
+    assert contacts.load_contacts(path) == {"lado": {"phone": "0207"}}
+
+
+def decline(text, entities=None):
+    tracker = tracker_for(text, "out_of_scope", 0.7, entities=entities)
+    messages, _ = asyncio.run(run_action(ActionDeclineOutOfScope(), tracker))
+    return messages
+
+
+def test_off_topic_question_is_declined_without_citation():
+    messages = decline("how many days of annual leave do i get")
+    assert texts(messages).startswith("The Social Media Policy doesn't cover that")
+    assert "Human Resources" in texts(messages) and "Paragraph" not in texts(messages)
+
+
+@pytest.mark.parametrize("handler", ["decline", "clarify"])
+def test_a_pupils_safety_is_never_declined_or_left_unclear(handler):
+    text = "a coach keeps messaging the kids on whatsapp late at night"
+    entities = [entity("person", "kids"), entity("platform", "whatsapp")]
+    if handler == "decline":
+        messages = decline(text, entities)
+    else:
+        messages = clarify(text, [{"name": "nlu_fallback", "confidence": 1.0}], entities)
+    reply = texts(messages)
+    assert "Paragraph 33" in reply
+    assert "Designated Safeguarding Lead (DSL)" in reply and "(LADO)" in reply

@@ -1,0 +1,94 @@
+"""The policy data is faithful to the policy document."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.answers import policy_answer
+from actions.knowledge import knowledge_base, paragraphs
+from scripts.import_policy import DEFAULT_SOURCE, parse
+
+ROOT = Path(__file__).resolve().parent.parent
+VERDICT_OPENINGS = {"yes": "Yes", "no": "No", "conditional": "Only"}
+
+
+@pytest.fixture(scope="module")
+def source_text() -> str:
+    if not DEFAULT_SOURCE.exists():
+        pytest.fail(f"policy document not found at {DEFAULT_SOURCE}")
+    return DEFAULT_SOURCE.read_text(encoding="utf-8")
+
+
+def squash(text: str) -> str:
+    return " ".join(text.replace("- ", " ").split())
+
+
+def all_answers() -> list[tuple[str, str, str | None]]:
+    """(topic id, answer text, verdict) for every topic and variant."""
+    found = []
+    for topic in knowledge_base().topics:
+        found.append((topic.id, topic.answer, topic.verdict))
+        found += [(topic.id, v.answer, v.verdict) for v in topic.variants]
+    return found
+
+
+def test_all_41_paragraphs_are_stored_in_order():
+    assert list(paragraphs()) == list(range(1, 42))
+
+
+def test_each_stored_paragraph_is_exact_text_of_the_source(source_text):
+    document = squash(source_text)
+    for number, text in paragraphs().items():
+        assert squash(text) in document, f"paragraph {number} differs from the source"
+
+
+def test_stored_paragraphs_are_what_the_importer_reads_today(source_text):
+    stored = yaml.safe_load((ROOT / "data/policy/paragraphs.yml").read_text())["paragraphs"]
+    assert parse(source_text) == stored, "the policy changed: run scripts/import_policy.py"
+
+
+def test_bullets_are_kept_as_lines():
+    assert paragraphs()[9].count("\n- ") == 3
+    assert paragraphs()[31].count("\n- ") == 11
+
+
+def test_every_cited_paragraph_exists():
+    for topic in knowledge_base().topics:
+        assert set(topic.paras) <= set(paragraphs()), topic.id
+
+
+def test_every_paragraph_is_cited_by_some_topic():
+    cited = {n for topic in knowledge_base().topics for n in topic.paras}
+    assert set(range(1, 42)) - cited == set()
+
+
+def test_permission_answers_open_with_their_verdict():
+    for topic_id, answer, verdict in all_answers():
+        if verdict:
+            assert answer.startswith(VERDICT_OPENINGS[verdict]), topic_id
+
+
+def test_roles_a_topic_lists_are_named_in_its_answer():
+    kb = knowledge_base()
+    for topic in kb.topics:
+        reply = " ".join(policy_answer(kb, topic, "", {}, contacts={})).lower()
+        for role in topic.roles:
+            assert kb.role_names[role].lower() in reply, (topic.id, role)
+
+
+def test_answers_give_no_contact_details():
+    contact = re.compile(r"@\w+\.\w|https?://|www\.|\d{3,}[\s-]?\d{3,}")
+    for topic_id, answer, _ in all_answers():
+        assert not contact.search(answer), topic_id
+
+
+def test_answers_name_no_one_and_nothing_the_policy_does_not(source_text):
+    """Every capitalised word inside a sentence (a name, a title, a place) is in the policy."""
+    policy_words = set(re.findall(r"[\w@&']+", source_text))
+    for topic_id, answer, _ in all_answers():
+        for sentence in re.split(r"(?<=[.:;!?])\s+|\n+-?\s*", answer):
+            for word in re.findall(r"[\w@&']+", sentence)[1:]:
+                if word[0].isupper() or word.startswith("@"):
+                    assert word in policy_words, f"{topic_id}: {word!r} is not in the policy"

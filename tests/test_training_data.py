@@ -1,0 +1,80 @@
+"""Training data, domain, rules and the development set fit together."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+from actions.knowledge import knowledge_base, paragraphs
+
+ROOT = Path(__file__).resolve().parent.parent
+CONVERSATION_INTENTS = {"greet", "goodbye", "thank", "help", "bot_challenge", "out_of_scope"}
+
+
+def load(path: str):
+    return yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def training_examples() -> dict[str, list[str]]:
+    examples: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if "intent" in block:
+                lines = block["examples"].splitlines()
+                examples.setdefault(block["intent"], []).extend(
+                    line.strip()[2:] for line in lines if line.strip().startswith("- ")
+                )
+    return examples
+
+
+def test_every_topic_has_at_least_15_examples():
+    examples = training_examples()
+    for topic in knowledge_base().topics:
+        assert len(examples.get(topic.intent, [])) >= 15, topic.intent
+
+
+def test_domain_intents_are_the_topics_and_conversation_intents():
+    topic_intents = {topic.intent for topic in knowledge_base().topics}
+    assert set(load("domain.yml")["intents"]) == topic_intents | CONVERSATION_INTENTS
+    assert set(training_examples()) == topic_intents | CONVERSATION_INTENTS
+
+
+def test_one_rule_answers_every_topic():
+    rules = load("data/rules.yml")["rules"]
+    answered = {
+        step["intent"]
+        for rule in rules
+        if rule["steps"][-1] == {"action": "action_answer_policy"}
+        for alternative in rule["steps"][0]["or"]
+        for step in [alternative]
+    }
+    assert answered == {topic.intent for topic in knowledge_base().topics}
+
+
+def test_no_example_is_given_to_two_intents():
+    seen: dict[str, str] = {}
+    for intent, examples in training_examples().items():
+        for example in examples:
+            key = normalised(example)
+            assert seen.setdefault(key, intent) == intent, f"{example!r} in {intent} and {seen[key]}"
+
+
+def test_development_set_is_large_valid_and_held_out():
+    items = load("tests/dev_set.yml")
+    trained = {normalised(e) for examples in training_examples().values() for e in examples}
+    cited = {n for topic in knowledge_base().topics for n in topic.paras}
+    assert len(items) >= 150
+    for item in items:
+        assert normalised(item["q"]) not in trained, item["q"]
+        assert item["kind"] in {"in_scope", "safeguarding", "out_of_scope", "chitchat"}
+        assert set(item["paras"]) <= set(paragraphs())
+        if item["kind"] in {"in_scope", "safeguarding"}:
+            assert item["paras"][0] in cited, item["q"]
+        else:
+            assert item["paras"] == [], item["q"]
+    kinds = {item["kind"] for item in items}
+    assert kinds == {"in_scope", "safeguarding", "out_of_scope", "chitchat"}
