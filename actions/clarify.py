@@ -43,7 +43,7 @@ INPUT_PROBLEM_REPLIES = {
     ),
 }
 MAX_SUGGESTIONS = 3
-MIN_SUGGESTION_CONFIDENCE = 0.1
+MIN_SUGGESTION_CONFIDENCE = 0.05
 
 
 def input_problem(message: dict[str, Any]) -> str | None:

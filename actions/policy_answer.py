@@ -40,6 +40,19 @@ def utter_safeguarding(
     return utter_topic(dispatcher, message, knowledge_base().safeguarding_topic)
 
 
+NEAR_TIE = 0.05
+
+
+def runner_up(message: dict[str, Any], topic: Topic) -> Topic | None:
+    """The second most likely topic when the classifier could hardly tell it from the first."""
+    ranking = message.get("intent_ranking") or []
+    if len(ranking) < 2 or ranking[0].get("name") != topic.intent:
+        return None
+    if ranking[0].get("confidence", 0) - ranking[1].get("confidence", 0) > NEAR_TIE:
+        return None
+    return knowledge_base().topic_for_intent(ranking[1].get("name"))
+
+
 class ActionAnswerPolicy(Action):
     def name(self) -> str:
         return "action_answer_policy"
@@ -52,4 +65,10 @@ class ActionAnswerPolicy(Action):
         if topic is None:
             dispatcher.utter_message(text=ASK_REPHRASE)
             return []
-        return utter_topic(dispatcher, message, topic)
+        events = utter_topic(dispatcher, message, topic)
+        if other := runner_up(message, topic):
+            dispatcher.utter_message(
+                text="If you meant something else:",
+                buttons=[{"title": other.title, "payload": f"/{other.intent}"}],
+            )
+        return events

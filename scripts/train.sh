@@ -10,6 +10,7 @@ inputs_fingerprint() {
     cat build/spacy-en-smp/fingerprint.txt addons/*.py | sha256sum | cut -c1-16
 }
 
+python scripts/build_spacy.py
 stamp=models/.inputs-fingerprint
 force=()
 if [ -f models/smp.tar.gz ] && [ "$(cat "$stamp" 2>/dev/null)" != "$(inputs_fingerprint)" ]; then

@@ -134,6 +134,10 @@ class Servers:
             "Rasa server",
         )
 
+    def restart_rasa(self) -> None:
+        self.rasa.stop()
+        self.start_rasa()
+
     def stop(self) -> None:
         for process in (self.rasa, self.actions):
             if process:

@@ -246,3 +246,53 @@ def test_a_pupils_safety_is_never_declined_or_left_unclear(handler):
     reply = texts(messages)
     assert "Paragraph 33" in reply
     assert "Designated Safeguarding Lead (DSL)" in reply and "(LADO)" in reply
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("can i check instagram on my lunch break", "Yes."),
+        ("can i go on facebook in the middle of my shift", "No."),
+        ("can i use twitter at work", "Only"),
+    ],
+)
+def test_personal_use_at_work_verdict_follows_when(question, opening):
+    messages, _ = answer(question, "ask_personal_use_at_work")
+    assert texts(messages).startswith(opening)
+    assert "Paragraphs 20 and 34" in texts(messages)
+
+
+def test_claiming_the_city_backs_a_personal_view_is_refused():
+    messages, _ = answer("can i say the corporation supports my campaign", "ask_personal_views")
+    assert texts(messages).startswith("No.")
+
+
+def answer_ranked(text, ranking):
+    tracker = tracker_for(text, ranking[0]["name"], ranking[0]["confidence"], ranking=ranking)
+    messages, _ = asyncio.run(run_action(ActionAnswerPolicy(), tracker))
+    return messages
+
+
+def test_a_near_tie_answers_the_first_topic_and_offers_the_second():
+    messages = answer_ranked(
+        "logo on my profile name",
+        [
+            {"name": "ask_crest_logo_personal", "confidence": 0.31},
+            {"name": "ask_employer_in_profile", "confidence": 0.29},
+        ],
+    )
+    assert "Paragraph 23" in messages[0]["text"]
+    assert messages[-1]["buttons"] == [
+        {"title": "The City's name in your profile name", "payload": "/ask_employer_in_profile"}
+    ]
+
+
+def test_a_clear_winner_gets_no_alternative():
+    messages = answer_ranked(
+        "crest on my insta",
+        [
+            {"name": "ask_crest_logo_personal", "confidence": 0.61},
+            {"name": "ask_employer_in_profile", "confidence": 0.09},
+        ],
+    )
+    assert not any(m.get("buttons") for m in messages)

@@ -75,3 +75,18 @@ def test_conversation_is_stored_in_the_sql_tracker_store(servers):
     assert user_texts == ["who do i ask about how the policy is interpreted"]
     assert any("Director of Human Resources" in text for text in bot_texts)
     assert (servers.workdir / "tracker.db").stat().st_size > 0
+
+
+def test_a_restart_loses_nothing(servers):
+    sender = new_sender()
+    servers.send(sender, "can i tweet from the main corporate account")
+    before = servers.tracker_events(sender)
+    servers.restart_rasa()
+    assert servers.tracker_events(sender)[: len(before)] == before
+    after = text_of(servers.send(sender, "what counts as social media?"))
+    assert "Paragraph 39" in after
+    user_texts = [e["text"] for e in servers.tracker_events(sender) if e["event"] == "user"]
+    assert user_texts == [
+        "can i tweet from the main corporate account",
+        "what counts as social media?",
+    ]

@@ -60,7 +60,9 @@ def test_no_example_is_given_to_two_intents():
     for intent, examples in training_examples().items():
         for example in examples:
             key = normalised(example)
-            assert seen.setdefault(key, intent) == intent, f"{example!r} in {intent} and {seen[key]}"
+            assert (
+                seen.setdefault(key, intent) == intent
+            ), f"{example!r} in {intent} and {seen[key]}"
 
 
 def test_development_set_is_large_valid_and_held_out():
