@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import logging
 import os
 import platform
 import pstats
@@ -29,16 +30,19 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import requests
 import yaml
 from rank_bm25 import BM25Okapi
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
+from rasa.utils.log_utils import configure_structlog
 from transformers import BertTokenizer, TFBertModel
 
 from scripts.evaluate import DEFAULT_DEV_SET, Score, ask, evaluate
@@ -138,12 +142,23 @@ def search_scores(items: list[dict], search: Search) -> dict[str, Score]:
     return scores
 
 
-def assistant_scores(servers: Servers) -> dict[str, Score]:
+@contextmanager
+def rasa_running(servers: Servers) -> Iterator[float]:
+    """Starts the Rasa server and yields its start-up time; stops it, showing its log on a
+    failed request (the log is in a temporary folder)."""
+    start = time.perf_counter()
     servers.start_rasa()
     try:
-        return evaluate(servers.url)
+        yield time.perf_counter() - start
+    except requests.RequestException as error:
+        raise RuntimeError(f"{error}\nRasa server log:\n{servers.rasa.log_tail()}") from error
     finally:
         servers.rasa.stop()
+
+
+def assistant_scores(servers: Servers) -> dict[str, Score]:
+    with rasa_running(servers):
+        return evaluate(servers.url)
 
 
 # ---------- B. speed and cost ----------
@@ -197,10 +212,7 @@ def rss_mb(pid: int) -> float:
 
 def server_run(servers: Servers, questions: list[str]) -> dict[str, float]:
     """Starts the Rasa server, measures it over REST, stops it."""
-    start = time.perf_counter()
-    servers.start_rasa()
-    startup = time.perf_counter() - start
-    try:
+    with rasa_running(servers) as startup:
         round_trips(servers.url, questions[:WARM_UP_QUESTIONS], 1)
         serial, _ = round_trips(servers.url, questions, 1)
         loaded, wall = round_trips(servers.url, questions, HIGH_CONCURRENCY)
@@ -214,8 +226,6 @@ def server_run(servers: Servers, questions: list[str]) -> dict[str, float]:
             "rss_rasa": rss_mb(servers.rasa.popen.pid),
             "rss_actions": rss_mb(servers.actions.popen.pid),
         }
-    finally:
-        servers.rasa.stop()
 
 
 async def parse_seconds(agent: Agent, question: str) -> float:
@@ -306,10 +316,15 @@ def profile_rows(stats: pstats.Stats) -> list[tuple[float, float, int, str]]:
 
 
 def biggest_cost(rows: list[tuple[float, float, int, str]]) -> str:
+    """The pipeline component (its `process` method) taking the most time, and the function
+    with the most time of its own."""
     total = rows[0][0]
-    _, own, _, name = max(rows, key=lambda row: row[1])
+    component = max((row for row in rows if row[3].startswith("process (")), key=lambda r: r[0])
+    hottest = max(rows, key=lambda row: row[1])
     return (
-        f"Biggest cost: {name}, {own * 1000:.0f} ms of its own, {own / total:.0%} of the request."
+        f"Biggest cost: the component `{component[3]}`, {component[0] * 1000:.0f} ms, "
+        f"{component[0] / total:.0%} of the request; most time of its own: `{hottest[3]}`, "
+        f"{hottest[1] * 1000:.0f} ms."
     )
 
 
@@ -402,6 +417,7 @@ def main() -> int:
     parser.add_argument("--train", action="store_true", help="also time full training")
     args = parser.parse_args()
     os.chdir(ROOT)  # the spaCy pipeline path in config.yml is relative to the repository root
+    configure_structlog(logging.WARNING)  # the in-process agent would log every parse
 
     header = machine_header(args.runs)
     items = yaml.safe_load(DEFAULT_DEV_SET.read_text(encoding="utf-8"))
