@@ -1,4 +1,4 @@
-.PHONY: run test setup train validate shell actions evaluate clean
+.PHONY: run test setup train validate shell actions interactive bench evaluate clean
 
 run:          ## set up, train if needed, start the action server, chat in the terminal
 	bash scripts/run.sh
@@ -15,11 +15,17 @@ train: setup  ## train models/smp.tar.gz if anything changed
 validate: setup
 	bash scripts/validate.sh
 
-shell: train  ## rasa shell against a running action server (make actions)
-	.venv/bin/rasa shell --model models/smp.tar.gz --endpoints endpoints.yml
+shell:        ## the same as run: rasa shell with the action server running
+	bash scripts/run.sh
 
-actions: setup
+actions: setup ## the action server alone, for rasa interactive or rasa run
 	.venv/bin/rasa run actions --actions actions --port 5055
+
+interactive: train ## correct conversations and save them as stories (make actions first)
+	.venv/bin/rasa interactive --model models/smp.tar.gz --endpoints endpoints.yml
+
+bench: train  ## accuracy against BM25 and MiniLM search, speed, memory, profile: reports/bench.md
+	.venv/bin/python -m scripts.bench --runs 3 --train
 
 evaluate:     ## score the running server (make actions + rasa run) on the development set
 	.venv/bin/python -m scripts.evaluate

@@ -35,14 +35,12 @@ def safeguarding_escalation(kb: KnowledgeBase, contacts: dict[str, dict[str, str
         f"1. Contact the {dsl} first.",
         f"2. Or contact the {lado}, in the Department of Community & Children's Services.",
     ]
-    configured = [
+    lines += [
         contact_line(kb.role_names[role], contacts[role])
         for role in kb.safeguarding_roles
         if role in contacts
     ]
-    if configured:
-        lines += configured
-    else:
+    if kb.safeguarding_roles[0] not in contacts:
         lines.append("If you do not know who your DSL is, your line manager can tell you.")
     return "\n".join(lines)
 

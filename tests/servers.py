@@ -78,6 +78,7 @@ class Servers:
 
     workdir: Path
     token: str = "test-token"
+    credentials: Path = ROOT / "credentials.yml"
 
     def __post_init__(self) -> None:
         self.action_port = free_port()
@@ -115,7 +116,7 @@ class Servers:
                 "--endpoints",
                 str(self.endpoints),
                 "--credentials",
-                "credentials.yml",
+                str(self.credentials),
                 "--interface",
                 "127.0.0.1",
                 "--port",

@@ -296,3 +296,12 @@ def test_a_clear_winner_gets_no_alternative():
         ],
     )
     assert not any(m.get("buttons") for m in messages)
+
+
+def test_the_dsl_pointer_stays_while_only_the_lado_is_configured(tmp_path, monkeypatch):
+    path = tmp_path / "contacts.yml"
+    path.write_text("contacts:\n  lado: {phone: '020 7946 0999'}\n")
+    monkeypatch.setenv("SMP_CONTACTS_FILE", str(path))
+    reply = texts(answer("i'm worried about a pupil", "report_safeguarding_concern")[0])
+    assert "020 7946 0999" in reply
+    assert "your line manager can tell you" in reply
