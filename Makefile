@@ -1,4 +1,4 @@
-.PHONY: run test setup train validate shell actions interactive bench evaluate clean
+.PHONY: run test setup train validate shell actions interactive bench teams-package evaluate clean
 
 run:          ## set up, train if needed, start the action server, chat in the terminal
 	bash scripts/run.sh
@@ -26,6 +26,9 @@ interactive: train ## correct conversations and save them as stories (make actio
 
 bench: train  ## accuracy against BM25 and MiniLM search, speed, memory, profile: reports/bench.md
 	.venv/bin/python -m scripts.bench --runs 3 --train
+
+teams-package: ## the Teams app package build/teams-app.zip (needs TEAMS_APP_ID)
+	.venv/bin/python -m scripts.teams_package
 
 evaluate:     ## score the running server (make actions + rasa run) on the development set
 	.venv/bin/python -m scripts.evaluate

@@ -52,6 +52,19 @@ install_packages() {
     touch "$stamp"
 }
 
+install_widget() {
+    local stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+    if [ -f "$stamp" ]; then return 0; fi
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "npm not found: install Node.js and npm (apt-get install nodejs npm) for the web chat" >&2
+        return 1
+    fi
+    echo "Installing the web chat widget (rasa-webchat 1.0.1) into node_modules"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    touch "$stamp"
+}
+
 create_venv
 install_packages
+install_widget
 "$VENV/bin/python" scripts/build_spacy.py

@@ -79,6 +79,7 @@ class Servers:
     workdir: Path
     token: str = "test-token"
     credentials: Path = ROOT / "credentials.yml"
+    cors: str | None = None
 
     def __post_init__(self) -> None:
         self.action_port = free_port()
@@ -124,6 +125,7 @@ class Servers:
                 "--enable-api",
                 "--auth-token",
                 self.token,
+                *(["--cors", self.cors] if self.cors else []),
             ],
             self.workdir / "rasa.log",
         )
