@@ -1,21 +1,10 @@
-import os
-
 import pytest
 
-from tests.servers import MODEL, Servers
+from tests.servers import started_servers
 
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory):
     """The real action server and Rasa server, started once for the whole session."""
-    if not MODEL.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"no trained model at {MODEL}: the test command trains it first")
-        pytest.skip(f"no trained model at {MODEL}: run `make train` first")
-    running = Servers(tmp_path_factory.mktemp("servers"))
-    try:
-        running.start_actions()
-        running.start_rasa()
+    with started_servers(tmp_path_factory.mktemp("servers")) as running:
         yield running
-    finally:
-        running.stop()

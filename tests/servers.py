@@ -8,9 +8,12 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,3 +164,25 @@ class Servers:
         )
         response.raise_for_status()
         return response.json()["events"]
+
+
+def missing(what: str) -> None:
+    """A test's prerequisite is missing: a failure under CI, which installs everything, and
+    a skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(what)
+    pytest.skip(what)
+
+
+@contextmanager
+def started_servers(workdir: Path, **options) -> Iterator[Servers]:
+    """The action server and the Rasa server, started for a block and stopped after it."""
+    if not MODEL.exists():
+        missing(f"no trained model at {MODEL}: the test command (make test) trains it first")
+    running = Servers(workdir, **options)
+    try:
+        running.start_actions()
+        running.start_rasa()
+        yield running
+    finally:
+        running.stop()

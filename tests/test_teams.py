@@ -11,7 +11,6 @@ import asyncio
 import html
 import json
 import logging
-import os
 import re
 import uuid
 import zipfile
@@ -36,7 +35,7 @@ from PIL import Image
 import channels.teams as teams_module
 from channels.teams import HERO_CARD, TeamsInput, TeamsOutput, clean_text
 from scripts import teams_package
-from tests.servers import MODEL, ROOT, Servers
+from tests.servers import ROOT, Servers, started_servers
 from tests.teams_fake import (
     APP_ID,
     APP_PASSWORD,
@@ -512,10 +511,6 @@ class TeamsServers:
 
 @pytest.fixture(scope="module")
 def teams(tmp_path_factory):
-    if not MODEL.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"no trained model at {MODEL}: the test command trains it first")
-        pytest.skip(f"no trained model at {MODEL}: run `make train` first")
     with FakeMicrosoft() as fake:
         workdir = tmp_path_factory.mktemp("teams-servers")
         credentials = workdir / "credentials.yml"
@@ -523,14 +518,9 @@ def teams(tmp_path_factory):
             "tests.teams_fake.LocalTeamsInput:\n"
             f"  app_id: {APP_ID}\n  app_password: {APP_PASSWORD}\n  fake_microsoft: {fake.url}\n"
         )
-        running = Servers(workdir, credentials=credentials)
-        try:
-            running.start_actions()
-            running.start_rasa()
+        with started_servers(workdir, credentials=credentials) as running:
             assert fake.requests == [], "the channel must not call Microsoft at start-up"
             yield TeamsServers(running, fake)
-        finally:
-            running.stop()
 
 
 @pytest.mark.servers

@@ -8,7 +8,6 @@ the Python `playwright` package; Playwright's own browser downloads are never us
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.servers import MODEL, ROOT, Servers, free_port
+from tests.servers import ROOT, free_port, missing, started_servers
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
 
@@ -47,12 +46,6 @@ channels.socketio.SessionSocketIOInput:
 """
 
 
-def missing(what: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(what)
-    pytest.skip(what)
-
-
 @pytest.fixture(scope="module")
 def web_port() -> int:
     return free_port()
@@ -61,18 +54,12 @@ def web_port() -> int:
 @pytest.fixture(scope="module")
 def rasa_with_socketio(web_port, tmp_path_factory):
     """Rasa with the socket.io channel, answering the page's origin (CORS for XHR polling)."""
-    if not MODEL.exists():
-        missing(f"no trained model at {MODEL}: run `make train` first")
     workdir = tmp_path_factory.mktemp("web-servers")
     credentials = workdir / "credentials.yml"
     credentials.write_text(CREDENTIALS)
-    running = Servers(workdir, credentials=credentials, cors=f"http://127.0.0.1:{web_port}")
-    try:
-        running.start_actions()
-        running.start_rasa()
+    cors = f"http://127.0.0.1:{web_port}"
+    with started_servers(workdir, credentials=credentials, cors=cors) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")
