@@ -20,9 +20,10 @@ from pathlib import Path
 import requests
 import yaml
 
+from actions.knowledge import knowledge_base
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEV_SET = ROOT / "tests" / "dev_set.yml"
-KNOWLEDGE_FILE = ROOT / "data" / "policy" / "knowledge.yml"
 
 CITATION = re.compile(r"\bParagraphs? (\d+(?:, \d+)*(?: and \d+)?)")
 VERDICT_OPENINGS = {"yes": "yes", "no": "no", "only": "conditional"}
@@ -54,11 +55,6 @@ def verdict_of(text: str) -> str | None:
     return VERDICT_OPENINGS.get(first_word.group(1).lower()) if first_word else None
 
 
-def role_names() -> dict[str, str]:
-    roles = yaml.safe_load(KNOWLEDGE_FILE.read_text(encoding="utf-8"))["roles"]
-    return {key: role["name"] for key, role in roles.items()}
-
-
 def ask(url: str, question: str, timeout: float = 60) -> list[dict]:
     response = requests.post(
         f"{url}/webhooks/rest/webhook",
@@ -74,7 +70,7 @@ def reply_text(replies: list[dict]) -> str:
 
 
 def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:
-    names = role_names()
+    names = knowledge_base().role_names
     scores = {
         name: Score()
         for name in (
