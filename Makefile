@@ -1,4 +1,4 @@
-.PHONY: run test setup train validate shell actions interactive bench teams-package evaluate clean
+.PHONY: run test setup train validate shell actions interactive bench teams-package evaluate nlu-report purge clean
 
 run:          ## set up, train if needed, start the action server, chat in the terminal
 	bash scripts/run.sh
@@ -18,8 +18,8 @@ validate: setup
 shell:        ## the same as run: rasa shell with the action server running
 	bash scripts/run.sh
 
-actions: setup ## the action server alone, for rasa interactive or rasa run
-	.venv/bin/rasa run actions --actions actions --port 5055
+actions: setup ## the action server alone (on loopback), for rasa interactive or rasa run
+	SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions --port 5055
 
 interactive: train ## correct conversations and save them as stories (make actions first)
 	.venv/bin/rasa interactive --model models/smp.tar.gz --endpoints endpoints.yml
@@ -32,6 +32,12 @@ teams-package: ## the Teams app package build/teams-app.zip (needs TEAMS_APP_ID)
 
 evaluate:     ## score the running server (make actions + rasa run) on the development set
 	.venv/bin/python -m scripts.evaluate
+
+nlu-report: setup ## rasa test nlu cross-validation: reports/nlu (confusion matrix, histogram)
+	bash scripts/nlu_report.sh
+
+purge:        ## delete conversations older than SMP_RETENTION_DAYS (default 90) from the tracker store
+	.venv/bin/python -m scripts.purge
 
 clean:
 	rm -rf models build results .pytest_cache

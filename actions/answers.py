@@ -3,6 +3,8 @@ actions call these functions, and the tests call them directly."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from actions.contacts import contact_line
 from actions.knowledge import KnowledgeBase, Topic, cite, contains_phrase
 
@@ -15,6 +17,14 @@ ASK_REPHRASE = (
     "Sorry, I didn't understand that. Could you put it another way? I answer questions about "
     'the Social Media Policy; type "help" to see what you can ask.'
 )
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Chat messages answering one topic, and every paragraph they cite."""
+
+    messages: list[str]
+    paras: tuple[int, ...]
 
 
 def source_line(paras: tuple[int, ...] | list[int]) -> str:
@@ -58,16 +68,22 @@ def policy_answer(
     text: str,
     entities: dict[str, set[str]],
     contacts: dict[str, dict[str, str]],
-) -> list[str]:
-    """The reply to a question on `topic`, as a list of chat messages."""
+    escalate_mentions: bool = True,
+) -> Reply:
+    """The reply to a question on `topic`. The safeguarding escalation comes with a
+    safeguarding topic, and with any topic whose question mentions a pupil's or vulnerable
+    person's safety unless `escalate_mentions` is off (another answer carries it)."""
     variant = next((v for v in topic.variants if v.matches(text, entities)), None)
     answer = variant.answer if variant else topic.answer
-    escalate = topic.safeguarding or mentions_safeguarding(kb, text, entities)
-    cited = topic.paras + (kb.safeguarding_paras if escalate else ())
+    escalate = topic.safeguarding or (
+        escalate_mentions and mentions_safeguarding(kb, text, entities)
+    )
+    own = tuple(dict.fromkeys((variant.paras if variant else ()) + topic.paras))
+    cited = own + (kb.safeguarding_paras if escalate else ())
     messages = [f"{answer}\n{source_line(cited)}"]
     if escalate:
         messages.append(safeguarding_escalation(kb, contacts))
     other_roles = tuple(r for r in topic.roles if not (escalate and r in kb.safeguarding_roles))
     if details := role_contacts(kb, other_roles, contacts):
         messages.append(details)
-    return messages
+    return Reply(messages, cited)

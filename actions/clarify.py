@@ -2,7 +2,10 @@
 
 Unreadable input (see addons/input_guard.py) gets a reply saying what is wrong. A message
 about the safety of a pupil or vulnerable person gets the safeguarding answer. A question
-that is probably about the policy gets the two or three most likely topics as buttons.
+that is probably about the policy gets the two or three most likely topics as buttons, and
+one that asks two clear questions at once gets both answers. When
+the assistant has already asked back on the previous message (a second miss, or "none of
+these"), it hands over to Human Resources instead of asking again.
 """
 
 from __future__ import annotations
@@ -12,9 +15,16 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ASK_REPHRASE
+from actions.answers import ASK_REPHRASE, role_contacts, source_line
+from actions.contacts import configured_contacts
 from actions.knowledge import KnowledgeBase, Topic, knowledge_base
-from actions.policy_answer import is_safeguarding_message, utter_safeguarding
+from actions.policy_answer import (
+    clause_topics,
+    is_safeguarding_message,
+    offer_choices,
+    utter_safeguarding,
+    utter_topics,
+)
 from addons.input_checks import (
     EMPTY,
     INPUT_PROBLEM_ENTITY,
@@ -44,6 +54,35 @@ INPUT_PROBLEM_REPLIES = {
 }
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.05
+NONE_OF_THESE = "none_of_these"
+HR_ROLE = "director_of_human_resources"
+HR_PARAS = (5,)
+
+
+def handover(kb: KnowledgeBase) -> list[str]:
+    """Hands an unanswered question to the person the policy makes responsible for advice."""
+    director = kb.role_names[HR_ROLE]
+    lines = [
+        "Sorry, I still can't match your question to the Social Media Policy. Please ask "
+        f"Human Resources: the {director} is responsible for interpreting the policy and "
+        "advising on it. Your line manager can also help.\n" + source_line(HR_PARAS)
+    ]
+    if details := role_contacts(kb, (HR_ROLE,), configured_contacts()):
+        lines.append(details)
+    return lines
+
+
+def asked_back_last_turn(tracker: Tracker) -> bool:
+    """Whether action_clarify answered the user's previous message by asking back."""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen == 2:
+                return False
+        elif users_seen == 1 and event.get("name") == "action_clarify":
+            return True
+    return False
 
 
 def input_problem(message: dict[str, Any]) -> str | None:
@@ -88,12 +127,21 @@ class ActionClarify(Action):
             return []
         if is_safeguarding_message(message):
             return utter_safeguarding(dispatcher, message)
+        if len(asked := clause_topics(message)) > 1:
+            # unsure of the whole message only because it asks two things, each of them clear
+            events = utter_topics(dispatcher, message, asked)
+            offer_choices(dispatcher, tracker.get_latest_input_channel(), [])
+            return events
+        if asked_back_last_turn(tracker):
+            for text in handover(knowledge_base()):
+                dispatcher.utter_message(text=text)
+            return []
         topics = likely_topics(knowledge_base(), message.get("intent_ranking") or [])
-        if not topics:
+        if not topics or (message.get("intent") or {}).get("name") == NONE_OF_THESE:
             dispatcher.utter_message(text=ASK_REPHRASE)
             return []
         buttons = [{"title": topic.title, "payload": f"/{topic.intent}"} for topic in topics]
-        buttons.append({"title": "None of these", "payload": "/out_of_scope"})
+        buttons.append({"title": "None of these", "payload": f"/{NONE_OF_THESE}"})
         dispatcher.utter_message(
             text="I'm not sure which part of the policy you mean. Is it one of these?",
             buttons=buttons,

@@ -1,4 +1,5 @@
-"""Loads the policy data: paragraphs, the knowledge base of topics and entity vocabulary."""
+"""Loads the policy data: paragraphs, the knowledge base of topics and help-menu areas, and
+entity vocabulary."""
 
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ class Variant:
     verdict: str | None
     entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
     words: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    paras: tuple[int, ...] = ()
 
     def matches(self, text: str, entities: dict[str, set[str]]) -> bool:
         by_entity = any(
             entities.get(kind, set()) & set(values) for kind, values in self.entities.items()
         )
-        return by_entity or any(contains_phrase(text, word) for word in self.words)
+        named = by_entity or any(contains_phrase(text, word) for word in self.words)
+        return named and not any(contains_phrase(text, word) for word in self.unless)
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class Topic:
     title: str
     paras: tuple[int, ...]
     answer: str
+    why: str
+    why_paras: tuple[int, ...]
+    question: str
     verdict: str | None = None
     roles: tuple[str, ...] = ()
     safeguarding: bool = False
@@ -40,8 +47,18 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Area:
+    """A help-menu group of topics, most common first."""
+
+    id: str
+    title: str
+    topic_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     topics: tuple[Topic, ...]
+    areas: tuple[Area, ...]
     role_names: dict[str, str]
     safeguarding_topic_id: str
     safeguarding_paras: tuple[int, ...]
@@ -50,6 +67,9 @@ class KnowledgeBase:
 
     def topic_for_intent(self, intent: str | None) -> Topic | None:
         return next((topic for topic in self.topics if topic.intent == intent), None)
+
+    def area(self, area_id: str) -> Area | None:
+        return next((area for area in self.areas if area.id == area_id), None)
 
     @property
     def safeguarding_topic(self) -> Topic:
@@ -69,12 +89,19 @@ def paragraphs() -> dict[int, str]:
     return {p["number"]: p["text"] for p in _load_yaml("paragraphs.yml")["paragraphs"]}
 
 
+@cache
+def paragraph_sections() -> dict[int, str]:
+    return {p["number"]: p["section"] for p in _load_yaml("paragraphs.yml")["paragraphs"]}
+
+
 def _variant(raw: dict, topic_verdict: str | None) -> Variant:
     return Variant(
         answer=raw["answer"],
         verdict=raw.get("verdict", topic_verdict),
         entities={kind: tuple(values) for kind, values in raw.get("entities", {}).items()},
         words=tuple(raw.get("words", ())),
+        unless=tuple(raw.get("unless", ())),
+        paras=tuple(raw.get("paras", ())),
     )
 
 
@@ -86,11 +113,18 @@ def _topic(raw: dict) -> Topic:
         title=raw["title"],
         paras=tuple(raw["paras"]),
         answer=raw["answer"],
+        why=raw["why"],
+        why_paras=tuple(raw["why_paras"]),
+        question=raw["question"],
         verdict=verdict,
         roles=tuple(raw.get("roles", ())),
         safeguarding=raw.get("safeguarding", False),
         variants=tuple(_variant(v, verdict) for v in raw.get("variants", ())),
     )
+
+
+def _area(raw: dict) -> Area:
+    return Area(id=raw["id"], title=raw["title"], topic_ids=tuple(raw["topics"]))
 
 
 @cache
@@ -99,6 +133,7 @@ def knowledge_base() -> KnowledgeBase:
     safeguarding = raw["safeguarding"]
     return KnowledgeBase(
         topics=tuple(_topic(t) for t in raw["topics"]),
+        areas=tuple(_area(a) for a in raw["areas"]),
         role_names={key: role["name"] for key, role in raw["roles"].items()},
         safeguarding_topic_id=safeguarding["topic"],
         safeguarding_paras=tuple(safeguarding["paras"]),

@@ -1,4 +1,5 @@
-"""action_answer_policy: answers a question on one of the policy's topics, with citations."""
+"""action_answer_policy: answers a question on one of the policy's topics, with citations,
+then offers a thumbs up / down (and the runner-up topic when the classifier hesitated)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,19 @@ from actions.answers import ASK_REPHRASE, mentions_safeguarding, policy_answer
 from actions.contacts import configured_contacts
 from actions.knowledge import Topic, canonical_entities, knowledge_base
 
+CLAUSE_TOPIC_ENTITY = "clause_topic"
+# rasa shell turns every button into a menu that must be answered before typing on, so the
+# optional thumbs are not offered there.
+SHELL_CHANNEL = "cmdline"
+FEEDBACK_BUTTONS = [
+    {"title": "👍 Yes", "payload": "/feedback_positive"},
+    {"title": "👎 No", "payload": "/feedback_negative"},
+]
+NEAR_TIE = 0.05
+# a part of a message asking two things is answered when classified at least this surely,
+# and otherwise offered as a button
+ANSWER_PART_CONFIDENCE = 0.5
+
 
 def message_entities(message: dict[str, Any]) -> dict[str, set[str]]:
     return canonical_entities(message.get("entities") or [])
@@ -23,24 +37,43 @@ def is_safeguarding_message(message: dict[str, Any]) -> bool:
     )
 
 
-def utter_topic(
-    dispatcher: CollectingDispatcher, message: dict[str, Any], topic: Topic
+def also_a_question(topic: Topic) -> str:
+    return f'You also asked about "{topic.title}":'
+
+
+def utter_topics(
+    dispatcher: CollectingDispatcher, message: dict[str, Any], topics: list[Topic]
 ) -> list[dict[str, Any]]:
-    """Sends the answer on `topic` to the latest message and remembers the topic."""
-    kb = knowledge_base()
-    text = message.get("text") or ""
-    for reply in policy_answer(kb, topic, text, message_entities(message), configured_contacts()):
-        dispatcher.utter_message(text=reply)
-    return [SlotSet("last_topic", topic.id)]
+    """Answers each of `topics` for the latest message and remembers what was answered.
+    The safeguarding escalation is given once, not after every answer."""
+    kb, contacts = knowledge_base(), configured_contacts()
+    text, entities = message.get("text") or "", message_entities(message)
+    cited: set[int] = set()
+    escalated_elsewhere = any(topic.safeguarding for topic in topics)
+    for position, topic in enumerate(topics):
+        escalate_mentions = position == 0 and not escalated_elsewhere
+        reply = policy_answer(kb, topic, text, entities, contacts, escalate_mentions)
+        messages = list(reply.messages)
+        if position:
+            messages[0] = f"{also_a_question(topic)}\n{messages[0]}"
+        for chat_message in messages:
+            dispatcher.utter_message(text=chat_message)
+        cited.update(reply.paras)
+    return remember_answer(topics, cited)
+
+
+def remember_answer(topics: list[Topic], paras: set[int]) -> list[dict[str, Any]]:
+    return [
+        SlotSet("last_topic", topics[0].id),
+        SlotSet("last_topics", [topic.id for topic in topics]),
+        SlotSet("last_paras", sorted(paras)),
+    ]
 
 
 def utter_safeguarding(
     dispatcher: CollectingDispatcher, message: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    return utter_topic(dispatcher, message, knowledge_base().safeguarding_topic)
-
-
-NEAR_TIE = 0.05
+    return utter_topics(dispatcher, message, [knowledge_base().safeguarding_topic])
 
 
 def runner_up(message: dict[str, Any], topic: Topic) -> Topic | None:
@@ -51,6 +84,47 @@ def runner_up(message: dict[str, Any], topic: Topic) -> Topic | None:
     if ranking[0].get("confidence", 0) - ranking[1].get("confidence", 0) > NEAR_TIE:
         return None
     return knowledge_base().topic_for_intent(ranking[1].get("name"))
+
+
+def clause_topics(message: dict[str, Any], sure: bool = True) -> list[Topic]:
+    """The topics of the parts of a message that asks several things ("... and ..."): the
+    parts classified with confidence (`sure`), or the others."""
+    kb, found = knowledge_base(), []
+    for entity in message.get("entities") or []:
+        if entity.get("entity") != CLAUSE_TOPIC_ENTITY:
+            continue
+        if (entity.get("confidence", 1.0) >= ANSWER_PART_CONFIDENCE) != sure:
+            continue
+        topic = kb.topic_for_intent(entity.get("value"))
+        if topic and topic not in found:
+            found.append(topic)
+    return found
+
+
+def other_choices(message: dict[str, Any], answered: list[Topic]) -> list[Topic]:
+    """Topics the message may also be about, offered rather than answered: the runner-up
+    when the classifier hesitated, and parts of the message it was unsure of."""
+    candidates = [runner_up(message, answered[0]), *clause_topics(message, sure=False)]
+    choices: list[Topic] = []
+    for topic in candidates:
+        if topic and topic not in answered and topic not in choices:
+            choices.append(topic)
+    return choices
+
+
+def offer_choices(
+    dispatcher: CollectingDispatcher, channel: str | None, others: list[Topic]
+) -> None:
+    """Ends an answer with the choices the user may take or ignore: other topics the
+    question may be about, and whether the answer helped."""
+    buttons = [{"title": other.title, "payload": f"/{other.intent}"} for other in others]
+    if channel != SHELL_CHANNEL:
+        text = "Did that answer your question?"
+        if others:
+            text += " If you meant something else, or asked about more, choose it below."
+        dispatcher.utter_message(text=text, buttons=buttons + FEEDBACK_BUTTONS)
+    elif others:
+        dispatcher.utter_message(text="If you meant something else:", buttons=buttons)
 
 
 class ActionAnswerPolicy(Action):
@@ -65,10 +139,9 @@ class ActionAnswerPolicy(Action):
         if topic is None:
             dispatcher.utter_message(text=ASK_REPHRASE)
             return []
-        events = utter_topic(dispatcher, message, topic)
-        if other := runner_up(message, topic):
-            dispatcher.utter_message(
-                text="If you meant something else:",
-                buttons=[{"title": other.title, "payload": f"/{other.intent}"}],
-            )
+        topics = [topic, *(t for t in clause_topics(message) if t != topic)]
+        events = utter_topics(dispatcher, message, topics)
+        offer_choices(
+            dispatcher, tracker.get_latest_input_channel(), other_choices(message, topics)
+        )
         return events

@@ -6,6 +6,8 @@ and a compiled model call.
   of its token embeddings represents the sentence; its CLS token carries much less meaning.
 - Rasa calls the TensorFlow model eagerly, op by op, which was nearly all of the time spent
   on a message; one tf.function traced for any batch and sequence length runs it as a graph.
+- A message that may ask two things also gets a sentence vector for each of its parts
+  (addons/clauses.py), for the intent classifier to find the second question.
 """
 
 from __future__ import annotations
@@ -13,7 +15,16 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import SENTENCE_FEATURES, TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.clauses import clause_spans
+
+# Message property (not part of the parse output) holding one sentence vector per clause.
+CLAUSE_VECTORS = "clause_vectors"
+CLAUSE_SPANS = "clause_spans"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -33,6 +44,17 @@ class MeanPooledLanguageModelFeaturizer(LanguageModelFeaturizer):
         mask = tf.constant(batch_attention_mask, dtype=tf.int32)
         return self._hidden_states(token_ids, mask).numpy()
 
+    def _process_message(self, message: Message) -> Message:
+        super()._process_message(message)
+        clauses = clause_messages(message)
+        if len(clauses) > 1:
+            docs = self._get_docs_for_batch(
+                [clause for _, clause in clauses], attribute=TEXT, inference_mode=True
+            )
+            message.set(CLAUSE_VECTORS, np.vstack([doc[SENTENCE_FEATURES] for doc in docs]))
+            message.set(CLAUSE_SPANS, [span for span, _ in clauses])
+        return message
+
     def _post_process_sequence_embeddings(
         self, sequence_embeddings: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -46,3 +68,15 @@ def mean_pooled(token_embeddings: np.ndarray) -> np.ndarray:
     sentence-transformers pools this model."""
     mean = np.mean(token_embeddings, axis=0)
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
+
+
+def clause_messages(message: Message) -> list[tuple[tuple[int, int], Message]]:
+    """A message per clause, with the clause's share of the message's tokens."""
+    text, tokens = message.get(TEXT) or "", message.get(TOKENS_NAMES[TEXT]) or []
+    clauses = []
+    for start, end in clause_spans(text):
+        inside = [token for token in tokens if token.start >= start and token.end <= end]
+        if inside:
+            clause = Message(data={TEXT: text[start:end], TOKENS_NAMES[TEXT]: inside})
+            clauses.append(((start, end), clause))
+    return clauses

@@ -17,6 +17,9 @@ Teams posts to /webhooks/teams/webhook. Compared with Rasa's `botframework` chan
 - `<at>...</at>` mentions of the bot are removed from the text (other people's mentions keep
   their name); answers go out whole in one message (no splitting, no cutting), buttons as a hero
   card with `imBack` actions; replies use aiohttp and answer the user's activity (replyToId).
+- A sender id over 255 characters or a text that is not a string gets 400; control characters
+  become spaces; when Rasa fails or sends nothing back, the user gets the apology
+  (channels/guard.py).
 """
 
 from __future__ import annotations
@@ -40,6 +43,14 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from channels.guard import (
+    RecordsReplies,
+    answer_or_apologise,
+    sender_id_problem,
+    text_problem,
+    without_control_characters,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +113,7 @@ def card_action(button: dict[str, Any]) -> dict[str, str]:
     return {"type": "imBack", "title": title, "value": str(button.get("payload") or title)}
 
 
-class TeamsOutput(BotFramework):
+class TeamsOutput(RecordsReplies, BotFramework):
     """Replies to one Teams activity, over the input channel's HTTP session."""
 
     @classmethod
@@ -332,8 +343,10 @@ class TeamsInput(BotFrameworkInput):
         body: bytes,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         metadata: dict[str, Any] | None = None,
+        agent: Any = None,
     ) -> tuple[int, str]:
-        """Handles one POST from the Bot Connector; returns the HTTP status and body."""
+        """Handles one POST from the Bot Connector; returns the HTTP status and body.
+        `agent` is Rasa's, whose tracker store is checked after the message."""
         try:
             activity = json.loads(body or b"null")
         except ValueError:
@@ -366,19 +379,20 @@ class TeamsInput(BotFrameworkInput):
             ):
                 return 400, "Bad request: incomplete activity"
             sender_id = str(sender["id"])
+            problem = sender_id_problem(sender_id) or text_problem(activity.get("text") or "")
+            if problem:
+                logger.warning("Teams: refused an activity: %s", problem)
+                return 400, f"Bad request: {problem}"
 
             output = TeamsOutput(self, session, conversation, bot, service_url, activity.get("id"))
             message = UserMessage(
-                text=clean_text(activity),
+                text=without_control_characters(clean_text(activity)),
                 output_channel=output,
                 sender_id=sender_id,
                 input_channel=self.name(),
                 metadata=self.add_attachments_to_metadata(activity, metadata),
             )
-            try:
-                await on_new_message(message)
-            except Exception:
-                logger.exception("Teams: could not handle a message")
+            await answer_or_apologise(on_new_message, message, agent)
             return 200, ""
 
     # -- outgoing token ----------------------------------------------------------------------
@@ -436,6 +450,7 @@ class TeamsInput(BotFrameworkInput):
                 request.body,
                 on_new_message,
                 self.get_metadata(request),
+                request.app.ctx.agent,
             )
             return response.text(text, status=status)
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from rasa.core.tracker_store import SQLTrackerStore
 
 from actions.answers import mentions_safeguarding
+from actions.feedback import SKIP_WORDS
 from actions.knowledge import (
     KnowledgeBase,
     canonical_entities,
@@ -32,8 +32,8 @@ from actions.knowledge import (
     knowledge_base,
 )
 from addons.input_checks import INPUT_PROBLEM_ENTITY
+from scripts.tracker_db import EVENTS, check_sqlite_file
 
-EVENTS = SQLTrackerStore.SQLEvent.__table__
 LAST_TOPIC = "last_topic"
 NOT_UNDERSTOOD = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
@@ -77,14 +77,6 @@ def period_bounds(since: date, until: date) -> tuple[float, float]:
     start = datetime.combine(since, time.min, tzinfo=timezone.utc)
     end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=timezone.utc)
     return start.timestamp(), end.timestamp()
-
-
-def check_sqlite_file(db_url: str) -> None:
-    """SQLAlchemy would silently create an empty SQLite file for a mistyped path."""
-    url = sa.engine.make_url(db_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        if not Path(url.database).is_file():
-            raise SystemExit(f"No tracker store at {url.database}")
 
 
 def load_events(db_url: str, start: float, end: float) -> list[sa.engine.Row]:
@@ -182,8 +174,13 @@ def add_feedback(report: Report, turns: list[Turn], kb: KnowledgeBase) -> set[in
             continue
         used.add(i + 1)
         rated = turns[i - 1] if i > 0 else comment
-        if not (is_private(rated, kb) or is_private(comment, kb)) and comment.text.strip():
-            report.negative_comments.append(one_line(comment.text))
+        said = comment.text.strip()
+        if (
+            said
+            and said.lower() not in SKIP_WORDS
+            and not (is_private(rated, kb) or is_private(comment, kb))
+        ):
+            report.negative_comments.append(one_line(said))
     return used
 
 

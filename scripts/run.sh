@@ -7,11 +7,27 @@ cd "$SMP_ROOT"
 bash scripts/setup.sh
 bash scripts/train.sh
 mkdir -p build/logs
-rasa run actions --actions actions --port 5055 > build/logs/actions.log 2>&1 &
+# The action server listens on loopback only (rasa-sdk reads SANIC_HOST; its default is 0.0.0.0).
+SANIC_HOST=127.0.0.1 rasa run actions --actions actions --port 5055 > build/logs/actions.log 2>&1 &
 actions_pid=$!
 # The web chat: Rasa with the socket.io channel on port 5005, answering the page's origin
-# (--cors), and the page on port 8080 (scripts/serve_web.py).
-rasa run --model models/smp.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+# (--cors), and the page on port 8080 (scripts/serve_web.py). Requests over 64 KiB get 413
+# (Sanic reads SANIC_REQUEST_MAX_SIZE). Rasa's HTTP API is on only with SMP_API_TOKEN as its token.
+# SMP_PROFILE=production: no REST webhook (credentials.production.yml); conversations in
+# PostgreSQL and locks in Redis (endpoints.production.yml: its variables in docs/production.md).
+credentials=credentials.yml
+endpoints=endpoints.yml
+if [[ "${SMP_PROFILE:-}" == production ]]; then
+    credentials=credentials.production.yml
+    endpoints=endpoints.production.yml
+    export SMP_ACTION_URL="${SMP_ACTION_URL:-http://127.0.0.1:5055/webhook}"
+fi
+api=()
+if [[ -n "${SMP_API_TOKEN:-}" ]]; then
+    api=(--enable-api --auth-token "$SMP_API_TOKEN")
+fi
+SANIC_REQUEST_MAX_SIZE=65536 rasa run --model models/smp.tar.gz --endpoints "$endpoints" \
+    --credentials "$credentials" "${api[@]}" \
     --interface 127.0.0.1 --port 5005 --cors http://localhost:8080 http://127.0.0.1:8080 \
     > build/logs/rasa.log 2>&1 &
 rasa_pid=$!
@@ -20,4 +36,4 @@ web_pid=$!
 trap 'kill $actions_pid $rasa_pid $web_pid 2>/dev/null' EXIT
 echo "Web chat on http://localhost:8080 once Rasa is up (logs in build/logs)."
 echo "Terminal chat below; type /stop to end both."
-rasa shell --model models/smp.tar.gz --endpoints endpoints.yml --port 5006 "$@"
+rasa shell --model models/smp.tar.gz --endpoints "$endpoints" --interface 127.0.0.1 --port 5006 "$@"

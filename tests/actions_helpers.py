@@ -6,18 +6,29 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 
-def tracker_for(text: str, intent: str, confidence: float = 0.95, entities=None, ranking=None):
+def tracker_for(
+    text: str,
+    intent: str,
+    confidence: float = 0.95,
+    entities=None,
+    ranking=None,
+    slots=None,
+    earlier_events=(),
+    channel: str = "rest",
+):
+    """A tracker whose latest message is `text`, after `earlier_events`, with `slots` set."""
     message = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
         "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
     }
+    latest = {"event": "user", "text": text, "parse_data": message, "input_channel": channel}
     return Tracker(
         sender_id="test",
-        slots={"last_topic": None},
+        slots={"last_topic": None, "last_topics": None, "last_paras": None, **(slots or {})},
         latest_message=message,
-        events=[{"event": "user", "text": text, "parse_data": message}],
+        events=[*earlier_events, latest],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -37,3 +48,11 @@ async def run_action(action, tracker) -> tuple[list[dict], list[dict]]:
 
 def texts(messages: list[dict]) -> str:
     return "\n\n".join(m.get("text") or "" for m in messages)
+
+
+def button_payloads(messages: list[dict]) -> list[str]:
+    return [button["payload"] for m in messages for button in m.get("buttons") or []]
+
+
+def slot_values(events: list[dict]) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

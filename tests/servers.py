@@ -20,6 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "smp.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 START_TIMEOUT = 180
+# As scripts/run.sh starts them: the action server on loopback only (rasa-sdk reads SANIC_HOST),
+# the Rasa server refusing request bodies over 64 KiB (Sanic reads SANIC_REQUEST_MAX_SIZE).
+ACTION_SERVER_SETTINGS = {"SANIC_HOST": "127.0.0.1"}
+RASA_SETTINGS = {"SANIC_REQUEST_MAX_SIZE": "65536"}
 
 
 def free_port() -> int:
@@ -46,13 +50,14 @@ class Process:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def start(args: list[str], log: Path) -> Process:
+def start(args: list[str], log: Path, settings: dict[str, str] | None = None) -> Process:
     env = dict(
         os.environ,
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
+        **(settings or {}),
     )
     handle = log.open("ab")
     popen = subprocess.Popen(
@@ -77,22 +82,31 @@ def wait_until(ready, process: Process, what: str) -> None:
 
 @dataclass
 class Servers:
-    """The action server and a Rasa server sharing one SQLite tracker store in `workdir`."""
+    """The action server and a Rasa server sharing one SQLite tracker store in `workdir`, or,
+    given `production` (the SMP_DB_* and SMP_REDIS_* variables), the production profile:
+    endpoints.production.yml, PostgreSQL and Redis."""
 
     workdir: Path
     token: str = "test-token"
     credentials: Path = ROOT / "credentials.yml"
     cors: str | None = None
+    production: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         self.action_port = free_port()
         self.rasa_port = free_port()
-        self.endpoints = self.workdir / "endpoints.yml"
-        self.endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            "tracker_store:\n  type: SQL\n  dialect: sqlite\n"
-            f"  db: {self.workdir / 'tracker.db'}\n"
-        )
+        action_url = f"http://127.0.0.1:{self.action_port}/webhook"
+        self.settings: dict[str, str] = {}
+        if self.production is None:
+            self.endpoints = self.workdir / "endpoints.yml"
+            self.endpoints.write_text(
+                f'action_endpoint:\n  url: "{action_url}"\n'
+                "tracker_store:\n  type: SQL\n  dialect: sqlite\n"
+                f"  db: {self.workdir / 'tracker.db'}\n"
+            )
+        else:
+            self.endpoints = ROOT / "endpoints.production.yml"
+            self.settings = {**self.production, "SMP_ACTION_URL": action_url}
         self.actions: Process | None = None
         self.rasa: Process | None = None
 
@@ -104,6 +118,7 @@ class Servers:
         self.actions = start(
             ["run", "actions", "--actions", "actions", "--port", str(self.action_port)],
             self.workdir / "actions.log",
+            ACTION_SERVER_SETTINGS,
         )
         wait_until(
             lambda: requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok,
@@ -131,6 +146,7 @@ class Servers:
                 *(["--cors", self.cors] if self.cors else []),
             ],
             self.workdir / "rasa.log",
+            {**RASA_SETTINGS, **self.settings},
         )
         wait_until(
             lambda: requests.get(f"{self.url}/status", params={"token": self.token}, timeout=2)

@@ -1,6 +1,5 @@
 """A conversation with the real Rasa server and action server, over HTTP."""
 
-import re
 import uuid
 
 import pytest
@@ -35,12 +34,73 @@ def test_a_conversation_from_greeting_to_goodbye(servers):
     assert "Goodbye" in text_of(servers.send(sender, "thanks, bye"))
 
 
-def test_help_offers_example_questions_as_buttons(servers):
-    replies = servers.send(new_sender(), "what can you help me with?")
-    buttons = [b for reply in replies for b in reply.get("buttons", [])]
-    assert len(buttons) >= 3
-    answer = text_of(servers.send(new_sender(), buttons[0]["payload"]))
-    assert re.search(r"Paragraphs? \d+", answer)
+def buttons_of(replies: list[dict]) -> list[dict]:
+    return [button for reply in replies for button in reply.get("buttons", [])]
+
+
+def test_help_lists_areas_each_leading_to_common_questions(servers):
+    sender = new_sender()
+    areas = buttons_of(servers.send(sender, "what can you help me with?"))
+    assert "Crest and logos" in [area["title"] for area in areas]
+    crest = next(area for area in areas if area["title"] == "Crest and logos")
+    questions = buttons_of(servers.send(sender, crest["payload"]))
+    assert questions and all(q["title"].endswith("?") for q in questions)
+    answer = text_of(servers.send(sender, questions[0]["payload"]))
+    assert "Paragraph 23" in answer
+
+
+def test_follow_ups_keep_the_topic_of_the_previous_answer(servers):
+    sender = new_sender()
+    first = text_of(servers.send(sender, "can I use the crest on LinkedIn?"))
+    assert "Paragraph 23" in first
+    facebook = text_of(servers.send(sender, "what about Facebook?"))
+    assert facebook.startswith("No.") and "Paragraph 23" in facebook
+    department = text_of(servers.send(sender, "and on the department account?"))
+    assert "style protocols" in department and "Paragraphs 11, 15 and 23" in department
+    why = text_of(servers.send(sender, "why?"))
+    assert "Source: Paragraph" in why
+    where = text_of(servers.send(sender, "which paragraph is that?"))
+    assert "paragraphs 11 and 15 (Professional Use) and 23 (Personal Use)" in where
+    quote = text_of(servers.send(sender, "quote it"))
+    assert "Personal accounts must also not intentionally use the City's crest" in quote
+
+
+def test_a_question_on_two_topics_is_answered_for_both(servers):
+    question = "can i use the crest on my linkedin and can i friend a pupil on facebook?"
+    reply = text_of(servers.send(new_sender(), question))
+    assert "Paragraph 23" in reply and "Paragraph 33" in reply
+    assert 'You also asked about "Online contact with pupils' in reply
+
+
+def test_reporting_a_disparaging_post_names_both_people_to_tell(servers):
+    reply = text_of(servers.send(new_sender(), "I saw a post that disparages the City"))
+    assert "Paragraph 36" in reply
+    assert "line manager" in reply and "Digital Communications Manager" in reply
+    assert "as soon as possible" in reply
+
+
+def test_a_thumbs_down_comment_is_kept_in_the_tracker_store(servers):
+    sender = new_sender()
+    answer = servers.send(sender, "can i check a candidate's instagram before the interview")
+    thumbs = {b["title"]: b["payload"] for b in buttons_of(answer)}
+    asked = text_of(servers.send(sender, thumbs["👎 No"]))
+    assert "What was missing" in asked
+    comment = "it didn't say what counts as a justifiable reason"
+    assert "recorded for HR" in text_of(servers.send(sender, comment))
+    slots = [e for e in servers.tracker_events(sender) if e["event"] == "slot"]
+    assert {"name": "feedback_comment", "value": comment} in [
+        {"name": e["name"], "value": e["value"]} for e in slots
+    ]
+    follow_on = text_of(servers.send(sender, "can i friend a pupil?"))
+    assert "Paragraph 33" in follow_on
+
+
+def test_a_second_miss_hands_over_to_hr(servers):
+    sender = new_sender()
+    first = text_of(servers.send(sender, "/nlu_fallback"))
+    assert "put it another way" in first
+    second = text_of(servers.send(sender, "/nlu_fallback"))
+    assert "Director of Human Resources" in second
 
 
 @pytest.mark.parametrize(

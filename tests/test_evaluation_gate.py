@@ -7,9 +7,11 @@ from scripts.evaluate import evaluate, print_report
 pytestmark = pytest.mark.servers
 
 GATES = {
-    "primary_cited": 0.90,
+    "primary_cited": 0.97,
+    "verdict_right": 0.95,
+    "roles_named": 0.95,
     "safeguarding_escalated": 1.00,
-    "out_of_scope_declined": 0.90,
+    "out_of_scope_declined": 0.95,
 }
 
 

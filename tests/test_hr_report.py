@@ -233,3 +233,19 @@ def test_lists_comments_after_a_thumbs_down(tmp_path):
 def test_refuses_a_missing_sqlite_file(tmp_path):
     with pytest.raises(SystemExit, match="No tracker store"):
         hr_report.load_events(f"sqlite:///{tmp_path / 'missing.db'}", 0, 1)
+
+
+def test_a_skipped_thumbs_down_comment_is_not_listed(tmp_path):
+    clock = Clock(2026, 11, 2, 12)
+    events = [
+        *session_start(clock),
+        *user(clock, CREST, "ask_crest_logo_personal"),
+        *answered(clock, "crest_logo_personal"),
+        *user(clock, "/feedback_negative", "feedback_negative"),
+        *user(clock, "skip", "out_of_scope"),
+    ]
+    out = tmp_path / "hr-report.md"
+    hr_report.write_report(save(tmp_path / "tracker.db", {"dana": events}), SINCE, UNTIL, out)
+    text = out.read_text(encoding="utf-8")
+    assert "feedback_negative: 1" in text
+    assert "No comments after a thumbs-down." in text

@@ -34,6 +34,12 @@ def all_answers() -> list[tuple[str, str, str | None]]:
     return found
 
 
+def all_texts() -> list[tuple[str, str]]:
+    """(topic id, text) for every answer, variant answer and follow-up "why?" reply."""
+    answers = [(topic_id, answer) for topic_id, answer, _ in all_answers()]
+    return answers + [(topic.id, topic.why) for topic in knowledge_base().topics]
+
+
 def test_all_41_paragraphs_are_stored_in_order():
     assert list(paragraphs()) == list(range(1, 42))
 
@@ -73,22 +79,60 @@ def test_permission_answers_open_with_their_verdict():
 def test_roles_a_topic_lists_are_named_in_its_answer():
     kb = knowledge_base()
     for topic in kb.topics:
-        reply = " ".join(policy_answer(kb, topic, "", {}, contacts={})).lower()
+        reply = " ".join(policy_answer(kb, topic, "", {}, contacts={}).messages).lower()
         for role in topic.roles:
             assert kb.role_names[role].lower() in reply, (topic.id, role)
 
 
 def test_answers_give_no_contact_details():
     contact = re.compile(r"@\w+\.\w|https?://|www\.|\d{3,}[\s-]?\d{3,}")
-    for topic_id, answer, _ in all_answers():
-        assert not contact.search(answer), topic_id
+    for topic_id, text in all_texts():
+        assert not contact.search(text), topic_id
 
 
 def test_answers_name_no_one_and_nothing_the_policy_does_not(source_text):
     """Every capitalised word inside a sentence (a name, a title, a place) is in the policy."""
     policy_words = set(re.findall(r"[\w@&']+", source_text))
-    for topic_id, answer, _ in all_answers():
-        for sentence in re.split(r"(?<=[.:;!?])\s+|\n+-?\s*", answer):
+    for topic_id, text in all_texts():
+        for sentence in re.split(r"(?<=[.:;!?])\s+|\n+-?\s*", text):
             for word in re.findall(r"[\w@&']+", sentence)[1:]:
                 if word[0].isupper() or word.startswith("@"):
                     assert word in policy_words, f"{topic_id}: {word!r} is not in the policy"
+
+
+def test_every_topic_has_a_why_and_a_question():
+    for topic in knowledge_base().topics:
+        assert topic.why.strip() and topic.question.strip(), topic.id
+
+
+def test_every_why_rests_on_existing_paragraphs():
+    for topic in knowledge_base().topics:
+        assert topic.why_paras, topic.id
+        assert set(topic.why_paras) <= set(paragraphs()), topic.id
+
+
+def test_questions_fit_a_button_and_are_distinct_questions():
+    questions = [topic.question for topic in knowledge_base().topics]
+    for question in questions:
+        assert len(question) <= 60 and question.endswith("?"), question
+    assert len(set(questions)) == len(questions)
+
+
+def test_help_menu_areas_list_existing_topics():
+    kb = knowledge_base()
+    topic_ids = {topic.id for topic in kb.topics}
+    assert len({area.id for area in kb.areas}) == len(kb.areas)
+    for area in kb.areas:
+        assert area.title[0].isupper(), area.id
+        assert 1 <= len(area.topic_ids) <= 6, area.id
+        assert len(set(area.topic_ids)) == len(area.topic_ids), area.id
+        assert set(area.topic_ids) <= topic_ids, area.id
+        assert kb.area(area.id) is area
+    assert kb.area("no_such_area") is None
+
+
+def test_every_topic_but_a_definition_is_in_some_area():
+    kb = knowledge_base()
+    listed = {topic_id for area in kb.areas for topic_id in area.topic_ids}
+    unlisted = {topic.id for topic in kb.topics if topic.id not in listed}
+    assert {topic_id for topic_id in unlisted if not topic_id.startswith("definition_")} == set()

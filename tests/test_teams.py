@@ -561,7 +561,7 @@ def test_a_reply_with_buttons_arrives_as_a_hero_card(teams):
     assert len(buttons) >= 3
     for button in buttons:
         assert button["type"] == "imBack" and button["title"]
-        assert re.fullmatch(r"/\w+", button["value"])
+        assert re.fullmatch(r"/help_area\{.*\}", button["value"])
 
 
 @pytest.mark.servers

@@ -9,6 +9,9 @@ from actions.knowledge import knowledge_base, paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSATION_INTENTS = {"greet", "goodbye", "thank", "help", "bot_challenge", "out_of_scope"}
+FOLLOW_UP_INTENTS = {"follow_up_other", "ask_why", "ask_quote", "ask_which_paragraph"}
+MENU_AND_FEEDBACK_INTENTS = {"help_area", "none_of_these", "feedback_positive", "feedback_negative"}
+OTHER_INTENTS = CONVERSATION_INTENTS | FOLLOW_UP_INTENTS | MENU_AND_FEEDBACK_INTENTS
 
 
 def load(path: str):
@@ -39,8 +42,8 @@ def test_every_topic_has_at_least_15_examples():
 
 def test_domain_intents_are_the_topics_and_conversation_intents():
     topic_intents = {topic.intent for topic in knowledge_base().topics}
-    assert set(load("domain.yml")["intents"]) == topic_intents | CONVERSATION_INTENTS
-    assert set(training_examples()) == topic_intents | CONVERSATION_INTENTS
+    assert set(load("domain.yml")["intents"]) == topic_intents | OTHER_INTENTS
+    assert set(training_examples()) == topic_intents | OTHER_INTENTS
 
 
 def test_one_rule_answers_every_topic():
@@ -69,7 +72,7 @@ def test_development_set_is_large_valid_and_held_out():
     items = load("tests/dev_set.yml")
     trained = {normalised(e) for examples in training_examples().values() for e in examples}
     cited = {n for topic in knowledge_base().topics for n in topic.paras}
-    assert len(items) >= 150
+    assert len(items) >= 300
     for item in items:
         assert normalised(item["q"]) not in trained, item["q"]
         assert item["kind"] in {"in_scope", "safeguarding", "out_of_scope", "chitchat"}

@@ -1,0 +1,126 @@
+"""Questions about the previous answer: the same question for another platform, account or
+person ("what about Facebook?"), the policy's reason ("why?"), its exact words ("quote it")
+and where it says so ("which paragraph is that?"). The previous answer's topics and cited
+paragraphs are in the slots that actions/policy_answer.py sets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import source_line
+from actions.knowledge import Topic, knowledge_base, paragraph_sections, paragraphs
+from actions.policy_answer import offer_choices, utter_topics
+
+NO_CONTEXT = (
+    "I haven't answered a question in this conversation yet, so I'm not sure what you mean. "
+    'Ask me about the Social Media Policy, or type "help" to see what you can ask.'
+)
+QUOTE_BUTTON = {"title": "Quote the policy", "payload": "/ask_quote"}
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def previous_topics(tracker: Tracker) -> list[Topic]:
+    by_id = {topic.id: topic for topic in knowledge_base().topics}
+    ids = tracker.get_slot("last_topics") or [tracker.get_slot("last_topic")]
+    return [by_id[topic_id] for topic_id in ids if topic_id in by_id]
+
+
+def previous_paras(tracker: Tracker) -> list[int]:
+    cited = tracker.get_slot("last_paras")
+    if cited:
+        return [int(number) for number in cited]
+    return sorted({n for topic in previous_topics(tracker) for n in topic.paras})
+
+
+def plain(text: str) -> str:
+    """The policy's text without its Markdown emphasis and link targets."""
+    return MARKDOWN_LINK.sub(r"\1", text).replace("**", "")
+
+
+def quotation(number: int) -> str:
+    return f"Paragraph {number} ({paragraph_sections()[number]}):\n“{plain(paragraphs()[number])}”"
+
+
+def and_join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def places(numbers: list[int]) -> str:
+    """'paragraph 23 (Personal Use)', 'paragraphs 22 and 23 (Personal Use) and 33 (...)'."""
+    by_section: dict[str, list[str]] = {}
+    for number in sorted(numbers):
+        by_section.setdefault(paragraph_sections()[number], []).append(str(number))
+    parts = [f"{and_join(found)} ({section})" for section, found in by_section.items()]
+    return f"{'paragraph' if len(numbers) == 1 else 'paragraphs'} {and_join(parts)}"
+
+
+class ActionAnswerFollowUp(Action):
+    """The previous question again, for what the follow-up names: a variant of the topic's
+    answer matches the new platform, account or person when the policy treats it apart."""
+
+    def name(self) -> str:
+        return "action_answer_follow_up"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        topics = previous_topics(tracker)
+        if not topics:
+            dispatcher.utter_message(text=NO_CONTEXT)
+            return []
+        events = utter_topics(dispatcher, tracker.latest_message, topics[:1])
+        offer_choices(dispatcher, tracker.get_latest_input_channel(), [])
+        return events
+
+
+class ActionExplainWhy(Action):
+    def name(self) -> str:
+        return "action_explain_why"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        topics = previous_topics(tracker)
+        if not topics:
+            dispatcher.utter_message(text=NO_CONTEXT)
+        for topic in topics:
+            heading = f'On "{topic.title}": ' if len(topics) > 1 else ""
+            dispatcher.utter_message(text=f"{heading}{topic.why}\n{source_line(topic.why_paras)}")
+        return []
+
+
+class ActionQuoteParagraphs(Action):
+    def name(self) -> str:
+        return "action_quote_paragraphs"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        numbers = previous_paras(tracker)
+        if not numbers:
+            dispatcher.utter_message(text=NO_CONTEXT)
+        for number in numbers:
+            dispatcher.utter_message(text=quotation(number))
+        return []
+
+
+class ActionNameParagraphs(Action):
+    def name(self) -> str:
+        return "action_name_paragraphs"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        numbers = previous_paras(tracker)
+        if not numbers:
+            dispatcher.utter_message(text=NO_CONTEXT)
+            return []
+        dispatcher.utter_message(
+            text=f"That answer comes from {places(numbers)} of the Social Media Policy.",
+            buttons=[QUOTE_BUTTON],
+        )
+        return []
