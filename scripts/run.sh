@@ -35,5 +35,5 @@ python -m scripts.serve_web --port 8080 > build/logs/web.log 2>&1 &
 web_pid=$!
 trap 'kill $actions_pid $rasa_pid $web_pid 2>/dev/null' EXIT
 echo "Web chat on http://localhost:8080 once Rasa is up (logs in build/logs)."
-echo "Terminal chat below; type /stop to end both."
+echo "Terminal chat below; type /stop to end it and stop the servers."
 rasa shell --model models/smp.tar.gz --endpoints "$endpoints" --interface 127.0.0.1 --port 5006 "$@"
