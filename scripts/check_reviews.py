@@ -4,7 +4,8 @@
     python -m scripts.check_reviews --approve ID  # record a review of topic ID (or "all")
 
 data/policy/reviews.yml keeps, for each topic of the knowledge base, the date of its last
-review and a fingerprint of the text of the paragraphs it cites. After a new version of the
+review and a fingerprint of the text of the paragraphs it relies on (those its answer, its
+variants and its "why" cite). After a new version of the
 policy is imported (scripts/import_policy.py), the topics whose cited text changed are
 stale until someone has checked the answer and approved it again.
 """
@@ -24,9 +25,15 @@ from actions.knowledge import POLICY_DIR, Topic, knowledge_base, paragraphs
 REVIEWS_FILE = POLICY_DIR / "reviews.yml"
 
 
+def relied_on(topic: Topic) -> list[int]:
+    """The paragraphs the topic's answer, its variants and its "why" cite."""
+    variant_paras = {n for variant in topic.variants for n in variant.paras}
+    return sorted({*topic.paras, *topic.why_paras, *variant_paras})
+
+
 def cited_text_fingerprint(topic: Topic, texts: dict[int, str]) -> str:
     digest = hashlib.sha256()
-    for number in sorted(topic.paras):
+    for number in relied_on(topic):
         digest.update(f"{number}\n{texts.get(number, '')}\n".encode())
     return digest.hexdigest()[:16]
 
@@ -71,7 +78,7 @@ def main() -> int:
         approve(set(args.approve), datetime.date.today().isoformat())
     stale = stale_topics(knowledge_base().topics, paragraphs(), load_reviews())
     for topic in stale:
-        print(f"stale: {topic.id} (cites paragraphs {', '.join(map(str, topic.paras))})")
+        print(f"stale: {topic.id} (relies on paragraphs {', '.join(map(str, relied_on(topic)))})")
     if stale:
         print(f"{len(stale)} answers to review, then: python -m scripts.check_reviews --approve ID")
         return 1
