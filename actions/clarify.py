@@ -3,9 +3,9 @@
 Unreadable input (see addons/input_guard.py) gets a reply saying what is wrong. A message
 about the safety of a pupil or vulnerable person gets the safeguarding answer. A question
 that is probably about the policy gets the two or three most likely topics as buttons, and
-one that asks two clear questions at once gets both answers. When
-the assistant has already asked back on the previous message (a second miss, or "none of
-these"), it hands over to Human Resources instead of asking again.
+one that asks two clear questions at once gets both answers. When the assistant has already
+asked back on the previous message (a second miss, or "none of these"), it hands over to
+Human Resources instead of asking again.
 """
 
 from __future__ import annotations
@@ -62,14 +62,14 @@ HR_PARAS = (5,)
 def handover(kb: KnowledgeBase) -> list[str]:
     """Hands an unanswered question to the person the policy makes responsible for advice."""
     director = kb.role_names[HR_ROLE]
-    lines = [
+    messages = [
         "Sorry, I still can't match your question to the Social Media Policy. Please ask "
         f"Human Resources: the {director} is responsible for interpreting the policy and "
         "advising on it. Your line manager can also help.\n" + source_line(HR_PARAS)
     ]
     if details := role_contacts(kb, (HR_ROLE,), configured_contacts()):
-        lines.append(details)
-    return lines
+        messages.append(details)
+    return messages
 
 
 def asked_back_last_turn(tracker: Tracker) -> bool:

@@ -1,5 +1,6 @@
-"""action_answer_policy: answers a question on one of the policy's topics, with citations,
-then offers a thumbs up / down (and the runner-up topic when the classifier hesitated)."""
+"""action_answer_policy: answers a question on the policy's topics, with citations (both
+topics when a message asks two things), then offers the other topics it may be about and a
+thumbs up / down."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from actions.answers import ASK_REPHRASE, mentions_safeguarding, policy_answer
 from actions.contacts import configured_contacts
 from actions.knowledge import Topic, canonical_entities, knowledge_base
 
+# set by addons/svm_classifier.py (not imported: the action server needs no NLU code)
 CLAUSE_TOPIC_ENTITY = "clause_topic"
 # rasa shell turns every button into a menu that must be answered before typing on, so the
 # optional thumbs are not offered there.

@@ -248,3 +248,13 @@ def test_a_part_classified_unsurely_is_offered_not_dropped():
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert "Paragraph 23" in texts(messages) and "Paragraph 8" not in texts(messages)
     assert "/ask_policy_when_applies" in button_payloads(messages)
+
+
+def test_the_handover_gives_hrs_contact_details_once_configured(tmp_path, monkeypatch):
+    path = tmp_path / "contacts.yml"
+    path.write_text(
+        "contacts:\n  director_of_human_resources: {url: 'https://intranet.example/hr'}\n"
+    )
+    monkeypatch.setenv("SMP_CONTACTS_FILE", str(path))
+    messages, _ = run(ActionClarify(), clarified_once("still something vague"))
+    assert "Director of Human Resources: https://intranet.example/hr" in texts(messages)
