@@ -6,6 +6,7 @@ paragraphs are in the slots that actions/policy_answer.py sets."""
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -45,6 +46,12 @@ def quotation(number: int) -> str:
     return f"Paragraph {number} ({paragraph_sections()[number]}):\n“{plain(paragraphs()[number])}”"
 
 
+def reason(topic: Topic, headed: bool) -> str:
+    """The policy's reason for a topic's rule, headed by the topic when there are several."""
+    heading = f'On "{topic.title}": ' if headed else ""
+    return f"{heading}{topic.why}\n{source_line(topic.why_paras)}"
+
+
 def and_join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
@@ -77,50 +84,46 @@ class ActionAnswerFollowUp(Action):
         return events
 
 
-class ActionExplainWhy(Action):
+class AboutPreviousAnswer(Action, ABC):
+    """An action that tells something about the previous answer (`replies`), or says there
+    was none. Abstract, so that rasa-sdk does not register it as an action of its own."""
+
+    @abstractmethod
+    def replies(self, tracker: Tracker) -> list[dict[str, Any]]:
+        """The messages to send, none when there is no previous answer."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        for reply in self.replies(tracker) or [{"text": NO_CONTEXT}]:
+            dispatcher.utter_message(**reply)
+        return []
+
+
+class ActionExplainWhy(AboutPreviousAnswer):
     def name(self) -> str:
         return "action_explain_why"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    def replies(self, tracker: Tracker) -> list[dict[str, Any]]:
         topics = previous_topics(tracker)
-        if not topics:
-            dispatcher.utter_message(text=NO_CONTEXT)
-        for topic in topics:
-            heading = f'On "{topic.title}": ' if len(topics) > 1 else ""
-            dispatcher.utter_message(text=f"{heading}{topic.why}\n{source_line(topic.why_paras)}")
-        return []
+        return [{"text": reason(topic, headed=len(topics) > 1)} for topic in topics]
 
 
-class ActionQuoteParagraphs(Action):
+class ActionQuoteParagraphs(AboutPreviousAnswer):
     def name(self) -> str:
         return "action_quote_paragraphs"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        numbers = previous_paras(tracker)
-        if not numbers:
-            dispatcher.utter_message(text=NO_CONTEXT)
-        for number in numbers:
-            dispatcher.utter_message(text=quotation(number))
-        return []
+    def replies(self, tracker: Tracker) -> list[dict[str, Any]]:
+        return [{"text": quotation(number)} for number in previous_paras(tracker)]
 
 
-class ActionNameParagraphs(Action):
+class ActionNameParagraphs(AboutPreviousAnswer):
     def name(self) -> str:
         return "action_name_paragraphs"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    def replies(self, tracker: Tracker) -> list[dict[str, Any]]:
         numbers = previous_paras(tracker)
         if not numbers:
-            dispatcher.utter_message(text=NO_CONTEXT)
             return []
-        dispatcher.utter_message(
-            text=f"That answer comes from {places(numbers)} of the Social Media Policy.",
-            buttons=[QUOTE_BUTTON],
-        )
-        return []
+        text = f"That answer comes from {places(numbers)} of the Social Media Policy."
+        return [{"text": text, "buttons": [QUOTE_BUTTON]}]

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import yaml
+from rasa_sdk.executor import ActionExecutor
 
 from actions.knowledge import knowledge_base, paragraphs
 
@@ -83,3 +84,9 @@ def test_development_set_is_large_valid_and_held_out():
             assert item["paras"] == [], item["q"]
     kinds = {item["kind"] for item in items}
     assert kinds == {"in_scope", "safeguarding", "out_of_scope", "chitchat"}
+
+
+def test_the_action_server_serves_exactly_the_domains_custom_actions():
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert set(executor.actions) == set(load("domain.yml")["actions"])
