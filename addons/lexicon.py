@@ -5,6 +5,7 @@ blurs are exact here. Kept as plain JSON (vocabulary and idf weights) in the mod
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -24,10 +25,14 @@ class Lexicon:
         vocabulary = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
         return cls(vocabulary, [float(weight) for weight in vectorizer.idf_])
 
-    def transform(self, texts: list[str]) -> csr_matrix:
+    @cached_property
+    def _vectorizer(self) -> TfidfVectorizer:
         vectorizer = TfidfVectorizer(**SETTINGS, vocabulary=self.vocabulary)
         vectorizer.idf_ = np.array(self.idf)
-        return vectorizer.transform(texts)
+        return vectorizer
+
+    def transform(self, texts: list[str]) -> csr_matrix:
+        return self._vectorizer.transform(texts)
 
     def as_dict(self) -> dict:
         return {"vocabulary": self.vocabulary, "idf": self.idf}
