@@ -25,9 +25,9 @@ MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
 def previous_topics(tracker: Tracker) -> list[Topic]:
-    by_id = {topic.id: topic for topic in knowledge_base().topics}
+    kb = knowledge_base()
     ids = tracker.get_slot("last_topics") or [tracker.get_slot("last_topic")]
-    return [by_id[topic_id] for topic_id in ids if topic_id in by_id]
+    return [topic for topic in map(kb.topic, ids) if topic]
 
 
 def previous_paras(tracker: Tracker) -> list[int]:

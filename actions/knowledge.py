@@ -68,12 +68,15 @@ class KnowledgeBase:
     def topic_for_intent(self, intent: str | None) -> Topic | None:
         return next((topic for topic in self.topics if topic.intent == intent), None)
 
+    def topic(self, topic_id: str | None) -> Topic | None:
+        return next((topic for topic in self.topics if topic.id == topic_id), None)
+
     def area(self, area_id: str) -> Area | None:
         return next((area for area in self.areas if area.id == area_id), None)
 
     @property
     def safeguarding_topic(self) -> Topic:
-        return next(topic for topic in self.topics if topic.id == self.safeguarding_topic_id)
+        return self.topic(self.safeguarding_topic_id)
 
 
 def contains_phrase(text: str, phrase: str) -> bool:

@@ -110,11 +110,13 @@ async def answer_or_apologise(
             "%s: could not handle a message: %s", message.input_channel, type(error).__name__
         )
         logger.debug("Traceback of the failed message", exc_info=True)
+    # Checked whatever happened, so that the memory copy is always dropped.
+    store_failed = kept_in_memory_only(agent, message.sender_id)
     if not output.replied:
         if succeeded:
             logger.warning("%s: no reply to a message, sent the apology", message.input_channel)
         await output.send_text_message(message.sender_id, UNAVAILABLE)
-    elif kept_in_memory_only(agent, message.sender_id):
+    elif store_failed:
         logger.warning("%s: the tracker store failed, told the user", message.input_channel)
         await output.send_text_message(message.sender_id, STORE_UNAVAILABLE)
     return succeeded
