@@ -29,19 +29,16 @@ from addons.input_checks import (
     EMPTY,
     INPUT_PROBLEM_ENTITY,
     MARKUP,
-    MAX_MESSAGE_CHARS,
     NO_WORDS,
     NOT_ENGLISH,
     TOO_LONG,
+    TOO_LONG_REPLY,
 )
 
 EXAMPLE = 'for example "Can I use the City crest on my LinkedIn profile?"'
 INPUT_PROBLEM_REPLIES = {
     EMPTY: f"I didn't get a question. Type a question about the Social Media Policy, {EXAMPLE}",
-    TOO_LONG: (
-        f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS} characters "
-        "and ask one question at a time."
-    ),
+    TOO_LONG: TOO_LONG_REPLY,
     NO_WORDS: f"I can only read questions written in words. Try asking, {EXAMPLE}",
     MARKUP: (
         "That looks like web page code, which I don't read. "

@@ -7,6 +7,11 @@ import re
 import unicodedata
 
 MAX_MESSAGE_CHARS = 2000
+# Given by the clarify action and, before understanding, by the channels (channels/guard.py).
+TOO_LONG_REPLY = (
+    f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS} characters "
+    "and ask one question at a time."
+)
 INPUT_PROBLEM_ENTITY = "input_problem"
 
 EMPTY = "empty"

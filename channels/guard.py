@@ -1,8 +1,12 @@
 """What every input channel of the project checks before Rasa sees a message, and its promise
 that the user always gets a reply.
 
-- Sender ids must be strings of 1 to 255 characters: Rasa's SQL tracker store keeps them in a
-  String(255) column, and PostgreSQL refuses longer ones.
+- Sender ids must be 1 to 255 characters from SENDER_ID_CHARACTERS (ASCII letters, digits and
+  `. _ : @ + = / -`, which cover Teams ids, the web chat's signed ids and the tests' ids). Rasa's
+  SQL tracker store keeps them in a String(255) column; a lone surrogate or NUL in an id makes
+  its `session_scope` call `sys.exit(1)` (it takes the driver's ValueError for a missing
+  schema), so nothing else may reach it.
+- No exception from Rasa, SystemExit included, ends the process: the user gets the apology.
 - Control characters (NUL, escape sequences ...) become spaces: PostgreSQL cannot store NUL in
   text, and nothing a person types contains them. Tabs and line breaks stay.
 - When Rasa fails on a message (tracker store down) or sends nothing back (Rasa logs a failed
@@ -23,6 +27,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
+
+from addons.input_checks import MAX_MESSAGE_CHARS, TOO_LONG_REPLY
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +51,19 @@ UNREADABLE = (
 )
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SENDER_ID_CHARACTERS = re.compile(r"[A-Za-z0-9._:@+=/-]+")
+# Lone surrogates cannot be encoded, stored or sent on; they become U+FFFD.
+SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def sender_id_problem(sender_id: Any) -> str | None:
     """Why this sender id cannot be used, or None when it can."""
-    if not isinstance(sender_id, str) or not sender_id.strip():
+    if not isinstance(sender_id, str) or not sender_id:
         return "the sender id must be a non-empty string"
     if len(sender_id) > MAX_SENDER_ID_CHARS:
         return f"the sender id is longer than {MAX_SENDER_ID_CHARS} characters"
+    if not SENDER_ID_CHARACTERS.fullmatch(sender_id):
+        return "the sender id may hold only ASCII letters, digits and . _ : @ + = / -"
     return None
 
 
@@ -63,8 +74,15 @@ def text_problem(text: Any) -> str | None:
     return None
 
 
+def too_long(text: str) -> bool:
+    """Whether the text is over the limit and is answered by the channel, before understanding:
+    understanding a 60,000-character message costs 25 times a question's CPU."""
+    return len(text.strip()) > MAX_MESSAGE_CHARS
+
+
 def without_control_characters(text: str) -> str:
-    return CONTROL_CHARACTERS.sub(" ", text)
+    """The text as it may be stored: control characters become spaces, lone surrogates U+FFFD."""
+    return SURROGATES.sub("\ufffd", CONTROL_CHARACTERS.sub(" ", text))
 
 
 class RecordsReplies:
@@ -100,10 +118,13 @@ async def answer_or_apologise(
     exception (the message may not have been stored).
     """
     output = message.output_channel
+    if too_long(message.text):
+        await output.send_text_message(message.sender_id, TOO_LONG_REPLY)
+        return True
     succeeded = True
     try:
         await on_new_message(message)
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         succeeded = False
         # The exception's text can quote the message (database errors list their parameters).
         logger.error(

@@ -1,4 +1,4 @@
-"""Rasa's REST webhook (/webhooks/rest/webhook) with its input checked.
+"""Rasa's REST webhook (/webhooks/rest/webhook) with its input checked, for this machine only.
 
 In credentials.yml, in place of `rest:`:
 
@@ -22,6 +22,11 @@ one does instead:
   back to memory, the reply ends with channels.guard.STORE_UNAVAILABLE.
 - bodies over 64 KiB: 413 from Sanic (SANIC_REQUEST_MAX_SIZE, set where Rasa is started).
 
+- a request from any address but loopback (127.0.0.1, ::1): Rasa answers it under whatever
+  sender id it names, so anyone reaching the port could read and write any conversation; here
+  403. The webhook serves the evaluation, the tests and rasa shell on the same machine; the
+  production profile has none.
+
 Streaming (`?stream=true`) is not offered.
 """
 
@@ -33,7 +38,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, response
-from sanic.exceptions import InvalidUsage
+from sanic.exceptions import Forbidden, InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -48,6 +53,15 @@ from channels.guard import (
 
 class RestOutput(RecordsReplies, CollectingOutputChannel):
     """Collects the replies for the HTTP response."""
+
+
+LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
+
+
+def refuse_remote(request: Request) -> None:
+    """Forbidden unless the request comes from this machine (the peer address, not headers)."""
+    if request.ip not in LOOPBACK:
+        raise Forbidden("The REST webhook answers only this machine.")
 
 
 def json_object(request: Request) -> dict[str, Any]:
@@ -95,6 +109,7 @@ class RestInput(RasaRestInput):
 
         @rest_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            refuse_remote(request)
             output = RestOutput()
             message = UserMessage(
                 self._extract_message(request),

@@ -12,8 +12,13 @@ Teams posts to /webhooks/teams/webhook. Compared with Rasa's `botframework` chan
   so the server starts without network access.
 - Incoming tokens: RS256 only, signed with a key from the published set, audience = app id,
   issuer = https://api.botframework.com, not expired (5 minutes clock leeway, as Microsoft's
-  SDKs), the key endorsed for the activity's channel and the `serviceurl` claim equal to the
-  activity's serviceUrl. Any failure is a 401 and the message never reaches the assistant.
+  SDKs), the key endorsed for the activity's channel and a `serviceurl` claim present and
+  equal to the activity's serviceUrl. Any failure is a 401 and the message never reaches the
+  assistant.
+- Only the City's tenant: an activity whose `channelData.tenant.id` is not TEAMS_TENANT_ID gets
+  403 (and every request does while TEAMS_TENANT_ID is unset). Replies, which carry the bot's
+  token, go only to a serviceUrl starting with one of TEAMS_SERVICE_URLS (Microsoft's Bot
+  Connector for Teams by default); an activity naming another gets 403.
 - `<at>...</at>` mentions of the bot are removed from the text (other people's mentions keep
   their name); answers go out whole in one message (no splitting, no cutting), buttons as a hero
   card with `imBack` actions; replies use aiohttp and answer the user's activity (replyToId).
@@ -71,10 +76,28 @@ HTTP_TIMEOUT_SECONDS = 15
 BEARER = re.compile(r"Bearer\s+(\S+)\s*", re.IGNORECASE)
 MENTION = re.compile(r"<at(?:\s[^>]*)?>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 HERO_CARD = "application/vnd.microsoft.card.hero"
+# Where Teams' Bot Connector lives in Microsoft's public cloud; government clouds add theirs
+# through TEAMS_SERVICE_URLS.
+DEFAULT_SERVICE_URLS = ("https://smba.trafficmanager.net/",)
 
 
 class Unauthorized(Exception):
     """The request is not a genuine Bot Connector request for this bot."""
+
+
+def tenant_of(activity: dict[str, Any]) -> Any:
+    channel_data = activity.get("channelData")
+    tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None
+    return tenant.get("id") if isinstance(tenant, dict) else None
+
+
+def configured_service_urls(value: Any) -> tuple[str, ...]:
+    """The allowed Bot Connector URL prefixes: credentials, TEAMS_SERVICE_URLS or the default."""
+    value = value or os.environ.get("TEAMS_SERVICE_URLS")
+    if not value:
+        return DEFAULT_SERVICE_URLS
+    prefixes = re.split(r"[\s,]+", value.strip()) if isinstance(value, str) else value
+    return tuple(prefix if prefix.endswith("/") else f"{prefix}/" for prefix in prefixes)
 
 
 def clean_text(activity: dict[str, Any]) -> str:
@@ -215,17 +238,29 @@ class TeamsInput(BotFrameworkInput):
         app_id = credentials.get("app_id") or os.environ.get("TEAMS_APP_ID", "")
         password = credentials.get("app_password") or os.environ.get("TEAMS_APP_PASSWORD", "")
         tenant = credentials.get("tenant_id") or os.environ.get("TEAMS_TENANT_ID") or None
-        if not app_id or not password:
+        if not app_id or not password or not tenant:
             logger.warning(
-                "Teams: TEAMS_APP_ID or TEAMS_APP_PASSWORD is not set; every request to "
-                "/webhooks/teams/webhook will be refused"
+                "Teams: TEAMS_APP_ID, TEAMS_APP_PASSWORD or TEAMS_TENANT_ID is not set; every "
+                "request to /webhooks/teams/webhook will be refused"
             )
-        return cls(str(app_id), str(password), str(tenant) if tenant else None)
+        return cls(
+            str(app_id),
+            str(password),
+            str(tenant) if tenant else None,
+            configured_service_urls(credentials.get("service_urls")),
+        )
 
-    def __init__(self, app_id: str, app_password: str, tenant_id: str | None = None) -> None:
+    def __init__(
+        self,
+        app_id: str,
+        app_password: str,
+        tenant_id: str | None = None,
+        service_urls: tuple[str, ...] = DEFAULT_SERVICE_URLS,
+    ) -> None:
         self.app_id = app_id
         self.app_password = app_password
         self.tenant_id = tenant_id
+        self.service_urls = service_urls
         self._keys: dict[str, tuple[dict[str, Any], Any]] = {}
         self._keys_fetched_at: float | None = None
         self._next_fetch_at = 0.0
@@ -333,9 +368,18 @@ class TeamsInput(BotFrameworkInput):
         channel_id = activity.get("channelId")
         if isinstance(endorsements, list) and channel_id and channel_id not in endorsements:
             raise Unauthorized(f"key not endorsed for channel {channel_id!r}")
-        if "serviceurl" in claims and claims["serviceurl"] != activity.get("serviceUrl"):
-            raise Unauthorized("serviceurl claim differs from the activity's serviceUrl")
+        if claims.get("serviceurl") != activity.get("serviceUrl"):
+            raise Unauthorized("serviceurl claim missing or not the activity's serviceUrl")
         return claims
+
+    def forbidden(self, activity: dict[str, Any]) -> str | None:
+        """Why an authenticated activity is not for this assistant, or None when it is."""
+        if not self.tenant_id or tenant_of(activity) != self.tenant_id:
+            return "the activity is not from the configured tenant"
+        service_url = activity.get("serviceUrl")
+        if not isinstance(service_url, str) or not service_url.startswith(self.service_urls):
+            return "the serviceUrl is not an allowed Bot Connector address"
+        return None
 
     async def receive(
         self,
@@ -362,6 +406,10 @@ class TeamsInput(BotFrameworkInput):
                 return 401, "Unauthorized"
             if activity is None:
                 return 400, "Bad request: the body is not an activity"
+            reason = self.forbidden(activity)
+            if reason:
+                logger.warning("Teams: refused an activity: %s", reason)
+                return 403, "Forbidden"
             if activity.get("type") != "message":
                 logger.debug("Teams: ignored a %r activity", activity.get("type"))
                 return 200, ""

@@ -156,8 +156,25 @@ def is_private(turn: Turn, kb: KnowledgeBase) -> bool:
     return mentions_safeguarding(kb, turn.text, named_entities(turn))
 
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+MIN_PHONE_DIGITS = 7
+
+
+def without_contact_details(text: str) -> str:
+    """The text with e-mail addresses and phone numbers (7 or more digits) replaced: a report
+    passed around HR must not carry a colleague's contact details typed into the chat."""
+
+    def phone(match: re.Match) -> str:
+        digits = sum(char.isdigit() for char in match.group(0))
+        return "[number removed]" if digits >= MIN_PHONE_DIGITS else match.group(0)
+
+    return PHONE.sub(phone, EMAIL.sub("[e-mail removed]", text))
+
+
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """A message as the report quotes it: on one line, without contact details."""
+    return without_contact_details(" ".join(text.split()))
 
 
 def add_feedback(report: Report, turns: list[Turn], kb: KnowledgeBase) -> set[int]:

@@ -11,10 +11,11 @@ mkdir -p build/logs
 SANIC_HOST=127.0.0.1 rasa run actions --actions actions --port 5055 > build/logs/actions.log 2>&1 &
 actions_pid=$!
 # The web chat: Rasa with the socket.io channel on port 5005, answering the page's origin
-# (--cors), and the page on port 8080 (scripts/serve_web.py). Requests over 64 KiB get 413
-# (Sanic reads SANIC_REQUEST_MAX_SIZE). Rasa's HTTP API is on only with SMP_API_TOKEN as its token.
+# (--cors), and the page on port 8080 (scripts/serve_web.py). Rasa gets the request size limit
+# and timeouts of config/server.env. Its HTTP API is on only with SMP_API_TOKEN as its token.
 # SMP_PROFILE=production: no REST webhook (credentials.production.yml); conversations in
-# PostgreSQL and locks in Redis (endpoints.production.yml: its variables in docs/production.md).
+# PostgreSQL and locks in Redis (endpoints.production.yml: its variables in docs/production.md);
+# and no rasa shell, whose own REST webhook would write into the production database.
 credentials=credentials.yml
 endpoints=endpoints.yml
 if [[ "${SMP_PROFILE:-}" == production ]]; then
@@ -26,14 +27,22 @@ api=()
 if [[ -n "${SMP_API_TOKEN:-}" ]]; then
     api=(--enable-api --auth-token "$SMP_API_TOKEN")
 fi
-SANIC_REQUEST_MAX_SIZE=65536 rasa run --model models/smp.tar.gz --endpoints "$endpoints" \
-    --credentials "$credentials" "${api[@]}" \
-    --interface 127.0.0.1 --port 5005 --cors http://localhost:8080 http://127.0.0.1:8080 \
-    > build/logs/rasa.log 2>&1 &
+(
+    set -a
+    source config/server.env
+    exec rasa run --model models/smp.tar.gz --endpoints "$endpoints" \
+        --credentials "$credentials" "${api[@]}" \
+        --interface 127.0.0.1 --port 5005 --cors http://localhost:8080 http://127.0.0.1:8080
+) > build/logs/rasa.log 2>&1 &
 rasa_pid=$!
 python -m scripts.serve_web --port 8080 > build/logs/web.log 2>&1 &
 web_pid=$!
 trap 'kill $actions_pid $rasa_pid $web_pid 2>/dev/null' EXIT
 echo "Web chat on http://localhost:8080 once Rasa is up (logs in build/logs)."
+if [[ "${SMP_PROFILE:-}" == production ]]; then
+    echo "Production profile: no terminal chat. Ctrl-C stops the servers."
+    wait
+    exit
+fi
 echo "Terminal chat below; type /stop to end it and stop the servers."
 rasa shell --model models/smp.tar.gz --endpoints "$endpoints" --interface 127.0.0.1 --port 5006 "$@"

@@ -21,9 +21,15 @@ MODEL = ROOT / "models" / "smp.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 START_TIMEOUT = 180
 # As scripts/run.sh starts them: the action server on loopback only (rasa-sdk reads SANIC_HOST),
-# the Rasa server refusing request bodies over 64 KiB (Sanic reads SANIC_REQUEST_MAX_SIZE).
+# the Rasa server with config/server.env.
 ACTION_SERVER_SETTINGS = {"SANIC_HOST": "127.0.0.1"}
-RASA_SETTINGS = {"SANIC_REQUEST_MAX_SIZE": "65536"}
+
+
+def server_settings() -> dict[str, str]:
+    """config/server.env's KEY=VALUE lines."""
+    lines = (ROOT / "config" / "server.env").read_text().splitlines()
+    pairs = (line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    return {key.strip(): value.strip() for key, value in pairs}
 
 
 def free_port() -> int:
@@ -101,7 +107,8 @@ class Servers:
             self.endpoints = self.workdir / "endpoints.yml"
             self.endpoints.write_text(
                 f'action_endpoint:\n  url: "{action_url}"\n'
-                "tracker_store:\n  type: SQL\n  dialect: sqlite\n"
+                "tracker_store:\n  type: channels.stores.ThreadedSQLTrackerStore\n"
+                "  dialect: sqlite\n"
                 f"  db: {self.workdir / 'tracker.db'}\n"
             )
         else:
@@ -146,7 +153,7 @@ class Servers:
                 *(["--cors", self.cors] if self.cors else []),
             ],
             self.workdir / "rasa.log",
-            {**RASA_SETTINGS, **self.settings},
+            {**server_settings(), **self.web_origins(), **self.settings},
         )
         wait_until(
             lambda: requests.get(f"{self.url}/status", params={"token": self.token}, timeout=2)
@@ -155,6 +162,10 @@ class Servers:
             self.rasa,
             "Rasa server",
         )
+
+    def web_origins(self) -> dict[str, str]:
+        """The socket.io channel accepts the pages CORS allows (channels/socketio.py)."""
+        return {"SMP_WEB_ORIGINS": self.cors} if self.cors else {}
 
     def restart_rasa(self) -> None:
         self.rasa.stop()

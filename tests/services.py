@@ -65,7 +65,7 @@ def redis_database() -> Iterator[redis.Redis]:
     try:
         yield client
     finally:
-        for key in client.scan_iter("smp:lock:*"):
+        for key in client.scan_iter("smp:*"):
             client.delete(key)
         client.close()
 
@@ -88,7 +88,9 @@ def production_settings(database: sa.engine.URL, redis_client: redis.Redis) -> d
 
 class TcpProxy:
     """Forwards a free loopback port to host:port. `cut()` drops every connection and refuses
-    new ones, as when the database server is unreachable; `restore()` listens again."""
+    new ones, as when the database server is unreachable; `restore()` listens again.
+    `freeze()` keeps every connection, old and new, open and accepts what is sent but passes
+    nothing on, as a database that has stopped answering; `thaw()` lets it all through."""
 
     def __init__(self, host: str, port: int) -> None:
         self.target = (host, port)
@@ -97,6 +99,7 @@ class TcpProxy:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.server: asyncio.Server | None = None
         self.writers: set[asyncio.StreamWriter] = set()
+        self.flowing: asyncio.Event | None = None
 
     def start(self) -> None:
         self.thread.start()
@@ -108,6 +111,12 @@ class TcpProxy:
     def cut(self) -> None:
         self._run(self._close())
 
+    def freeze(self) -> None:
+        self.loop.call_soon_threadsafe(self.flowing.clear)
+
+    def thaw(self) -> None:
+        self.loop.call_soon_threadsafe(self.flowing.set)
+
     def stop(self) -> None:
         self.cut()
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -117,6 +126,9 @@ class TcpProxy:
         asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)
 
     async def _listen(self) -> None:
+        if self.flowing is None:
+            self.flowing = asyncio.Event()
+            self.flowing.set()
         self.server = await asyncio.start_server(self._forward, "127.0.0.1", self.port)
 
     async def _close(self) -> None:
@@ -143,6 +155,7 @@ class TcpProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                await self.flowing.wait()
                 writer.write(data)
                 await writer.drain()
         except OSError:

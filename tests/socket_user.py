@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from typing import Any
 
 import websockets
@@ -19,20 +18,25 @@ FIRST_REPLY_TIMEOUT = 60
 # A turn's replies arrive one after another; this long without another one ends the turn.
 QUIET_SECONDS = 1.5
 ENGINE_PING, ENGINE_PONG = "2", "3"
-SOCKET_CONNECT, SOCKET_EVENT = "40", "42"
+SOCKET_CONNECT, SOCKET_EVENT, SOCKET_CONNECT_ERROR = "40", "42", "44"
 
 
 class SocketUser:
-    def __init__(self, url: str, session_id: Any = None) -> None:
+    def __init__(self, url: str, session_id: Any = None, origin: str | None = None) -> None:
+        """`session_id`: the id to ask to go on with (none: a new conversation); `origin`: the
+        page the browser would name in its Origin header (none, as a non-browser client)."""
         self.url = url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
-        self.requested_session_id = session_id if session_id is not None else uuid.uuid4().hex
+        self.requested_session_id = session_id
+        self.origin = origin
         self.session_id: str | None = None
 
     async def __aenter__(self) -> SocketUser:
-        self.socket = await websockets.connect(self.url, max_size=None)
+        self.socket = await websockets.connect(self.url, max_size=None, origin=self.origin)
         await self.packet(timeout=10)  # Engine.IO's open packet
         await self.socket.send(SOCKET_CONNECT)
-        await self.packet(timeout=10)
+        if (await self.packet(timeout=10)).startswith(SOCKET_CONNECT_ERROR):
+            await self.socket.close()
+            raise ConnectionRefusedError("the socket.io server refused the connection")
         await self.emit("session_request", {"session_id": self.requested_session_id})
         self.session_id = await self.event("session_confirm", timeout=10)
         return self
@@ -69,6 +73,17 @@ class SocketUser:
                 replies.append(await self.event("bot_uttered", timeout=QUIET_SECONDS))
             except asyncio.TimeoutError:
                 return replies
+
+    async def replies_within(self, seconds: float) -> list[dict[str, Any]]:
+        """The bot_uttered events that arrive within `seconds`, with no message sent."""
+        replies = []
+        deadline = asyncio.get_running_loop().time() + seconds
+        while (left := deadline - asyncio.get_running_loop().time()) > 0:
+            try:
+                replies.append(await self.event("bot_uttered", timeout=left))
+            except asyncio.TimeoutError:
+                break
+        return replies
 
     async def ask(self, text: str) -> str:
         """The text of the replies to a message, as the widget shows them."""

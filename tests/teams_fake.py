@@ -199,4 +199,5 @@ class LocalTeamsInput(TeamsInput):
         fake_url = (credentials or {})["fake_microsoft"]
         channel.openid_configuration_url = f"{fake_url}/openid"
         channel.oauth2_url = f"{fake_url}/oauth"
+        channel.service_urls = (f"{fake_url}/",)
         return channel

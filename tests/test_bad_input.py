@@ -14,6 +14,7 @@ import requests
 import websockets
 
 from channels.guard import MAX_SENDER_ID_CHARS, UNREADABLE
+from channels.socketio import SIGNED_ID
 from tests.socket_user import SocketUser
 from tests.teams_fake import FakeMicrosoft
 from tests.test_teams import activity, bearer, channel_for, receive
@@ -53,6 +54,11 @@ REFUSED_REST_BODIES = {
     "sender a number": (body(sender=42, message="hello"), 400),
     "sender an object": (body(sender={"id": "a"}, message="hello"), 400),
     "sender over 255 characters": (body(sender="s" * 256, message="hello"), 400),
+    # A lone surrogate or NUL reaching Rasa's SQL tracker store made it call sys.exit(1).
+    "sender with a lone surrogate": (body(sender="a\udfff", message="hello"), 400),
+    "sender with NUL": (body(sender="a\x00b", message="hello"), 400),
+    "sender with a space": (body(sender="a b", message="hello"), 400),
+    "sender with right-to-left override": (body(sender="a\u202eb", message="hello"), 400),
     "sender of 100,000 characters": (body(sender="s" * 100_000, message="hello"), 413),
     "metadata a string": (body(sender="a", message="hello", metadata="x"), 400),
     "input_channel a number": (body(sender="a", message="hello", input_channel=5), 400),
@@ -176,7 +182,7 @@ def test_a_long_or_odd_session_id_is_replaced(servers):
             return user.session_id, await user.ask(QUESTION)
 
     session_id, answer = asyncio.run(conversation())
-    assert len(session_id) == 32 and "Paragraph 23" in answer
+    assert SIGNED_ID.fullmatch(session_id) and "Paragraph 23" in answer
 
 
 @pytest.mark.servers

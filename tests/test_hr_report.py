@@ -249,3 +249,29 @@ def test_a_skipped_thumbs_down_comment_is_not_listed(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "feedback_negative: 1" in text
     assert "No comments after a thumbs-down." in text
+
+
+def test_contact_details_typed_into_a_comment_or_question_are_not_quoted(tmp_path):
+    clock = Clock(2026, 11, 2, 12)
+    events = [
+        *session_start(clock),
+        *user(clock, "what's the canteen number? call me on 020 7606 3030", "out_of_scope"),
+        *user(clock, CREST, "ask_crest_logo_personal"),
+        *answered(clock, "crest_logo_personal"),
+        *user(clock, "/feedback_negative", "feedback_negative"),
+        *user(clock, "wrong, ask jo.bloggs@cityoflondon.gov.uk or +44 7700 900123", "nlu_fallback"),
+    ]
+    out = tmp_path / "hr-report.md"
+    hr_report.write_report(save(tmp_path / "tracker.db", {"dana": events}), SINCE, UNTIL, out)
+    text = out.read_text(encoding="utf-8")
+    for detail in ("7606", "3030", "jo.bloggs", "cityoflondon.gov.uk", "7700", "900123"):
+        assert detail not in text
+    assert "call me on \\[number removed\\]" in text
+    assert "wrong, ask \\[e-mail removed\\] or \\[number removed\\]" in text
+
+
+@pytest.mark.parametrize(
+    "kept", ["paragraph 23 of the policy", "since 2019 or 2020", "the 3 photos from 12.05"]
+)
+def test_numbers_that_are_not_phone_numbers_are_kept(kept):
+    assert hr_report.without_contact_details(kept) == kept

@@ -4,14 +4,20 @@ PostgreSQL through a TCP proxy the outage test cuts and restores."""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import pytest
 import requests
 
-from channels.guard import STORE_UNAVAILABLE
+from channels.guard import STORE_UNAVAILABLE, UNAVAILABLE
 from scripts.load import Conversation, check_store, event_problems, run_load, stored_events
+from tests.fuzz import fuzz_rest, fuzz_socketio
 from tests.servers import Servers, started_servers
 from tests.services import TcpProxy, fresh_database, production_settings, redis_database
 
@@ -27,8 +33,9 @@ ALTERNATING = [
 LOAD_CONVERSATIONS = 50
 LOAD_MESSAGES = 20
 RETRIEVE_ERROR = (
-    "Error happened when trying to retrieve conversation tracker from 'SQLTrackerStore'"
+    "Error happened when trying to retrieve conversation tracker from 'ThreadedSQLTrackerStore'"
 )
+QUESTION = "can I use the city crest on my linkedin profile?"
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +139,7 @@ def test_postgresql_unreachable_is_told_and_the_conversation_resumes(instances, 
         log.seek(log_size)
         logged = log.read()
     assert RETRIEVE_ERROR in logged and "OperationalError" in logged
+    assert conversation.sender not in logged  # database errors quote their parameters
 
     conversation.messages.append(ALTERNATING[3])
     after = texts(server.send(conversation.sender, ALTERNATING[3]))
@@ -139,3 +147,84 @@ def test_postgresql_unreachable_is_told_and_the_conversation_resumes(instances, 
     conversation.replies += after
     events = stored_events(db_url, [conversation.sender])[conversation.sender]
     assert event_problems(conversation, events) == []
+
+
+def test_arbitrary_unicode_never_stops_a_production_server(instances):
+    fuzz_rest(instances[0])
+    fuzz_socketio(instances[0])
+
+
+def timed_send(server: Servers, sender: str, message: str) -> tuple[float, str]:
+    started = time.monotonic()
+    replies = server.send(sender, message)
+    return time.monotonic() - started, "\n".join(text or "" for text in texts(replies))
+
+
+def health(server: Servers) -> tuple[int, dict]:
+    reply = requests.get(f"{server.url}/webhooks/health/", timeout=10)
+    return reply.status_code, reply.json()
+
+
+def test_a_stalled_database_harms_one_request_not_the_server(instances, proxy, capsys):
+    server, stalled_user = instances[1], new_sender()
+    assert "Paragraph 23" in timed_send(server, stalled_user, QUESTION)[1]
+    assert health(server) == (
+        200,
+        {"status": "ok", "model": "ok", "tracker_store": "ok", "lock_store": "ok"},
+    )
+    proxy.freeze()
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            stalled = pool.submit(timed_send, server, stalled_user, "what counts as social media?")
+            time.sleep(0.5)
+            other = pool.submit(timed_send, server, new_sender(), QUESTION)
+            other_seconds, other_reply = other.result()
+            stalled_seconds, stalled_reply = stalled.result()
+        during = health(server)
+    finally:
+        proxy.thaw()
+    with capsys.disabled():
+        print(
+            f"\nPostgreSQL frozen: the stalled user answered in {stalled_seconds:.1f} s, "
+            f"another user in {other_seconds:.1f} s"
+        )
+    assert other_seconds < 5 and "Paragraph 23" in other_reply
+    assert stalled_seconds < 10
+    assert STORE_UNAVAILABLE in stalled_reply or UNAVAILABLE in stalled_reply
+    assert during[0] == 503 and during[1]["tracker_store"] == "unavailable"
+    deadline = time.monotonic() + 30
+    while health(server)[0] != 200 and time.monotonic() < deadline:
+        time.sleep(1)
+    assert health(server)[0] == 200
+
+
+def send_until_killed(server: Servers, sender: str) -> None:
+    try:
+        server.send(sender, QUESTION)
+    except requests.ConnectionError:
+        pass  # the server was killed while it handled the message
+
+
+def test_a_server_killed_mid_turn_does_not_hold_up_the_conversation(instances, capsys):
+    server, sender = instances[0], new_sender()
+    actions = server.actions.popen
+    os.kill(actions.pid, signal.SIGSTOP)  # the turn hangs in the custom action
+    mid_turn = threading.Thread(target=send_until_killed, args=(server, sender), daemon=True)
+    try:
+        with redis_database() as redis_client:
+            mid_turn.start()
+            deadline = time.monotonic() + 30
+            while not redis_client.exists(f"smp:lock:{sender}") and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert redis_client.exists(f"smp:lock:{sender}")
+            server.rasa.popen.kill()
+            server.rasa.popen.wait()
+            assert redis_client.exists(f"smp:lock:{sender}"), "the dead server's lock is left"
+    finally:
+        os.kill(actions.pid, signal.SIGCONT)
+    server.start_rasa()
+    timed_send(server, new_sender(), "hello")  # the first message after a start is slower
+    seconds, reply = timed_send(server, sender, "what counts as social media?")
+    with capsys.disabled():
+        print(f"\nkilled mid-turn: the next message after the restart answered in {seconds:.1f} s")
+    assert seconds < 5 and "Paragraph 39" in reply

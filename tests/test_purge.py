@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from rasa.core.lock import TicketLock
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
@@ -18,7 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from scripts import purge
 from scripts.tracker_db import EVENTS
 from tests.servers import ROOT
-from tests.services import fresh_database
+from tests.services import fresh_database, production_settings, redis_database
 
 DAY = 86400
 RETENTION_DAYS = 30
@@ -59,7 +61,6 @@ def conversations() -> dict[str, list]:
 
 # All of "inactive" and the first two sessions of "returning".
 DELETED_EVENTS = len(session(0, "1", "2")) + 2 * len(session(0, "1"))
-PRODUCTION_SETTINGS = ("SMP_ACTION_URL", "SMP_REDIS_HOST", "SMP_REDIS_PORT", "SMP_REDIS_DB")
 
 
 @pytest.fixture(scope="module")
@@ -127,15 +128,8 @@ def endpoints_file(url: sa.engine.URL, tmp_path, monkeypatch) -> Path:
             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {url.database}\n"
         )
         return endpoints
-    settings = {
-        "SMP_DB_HOST": url.host,
-        "SMP_DB_PORT": str(url.port or 5432),
-        "SMP_DB_NAME": url.database,
-        "SMP_DB_USER": url.username or "",
-        "SMP_DB_PASSWORD": url.password or "",
-        "SMP_REDIS_PASSWORD": "",
-        **dict.fromkeys(PRODUCTION_SETTINGS, "unused"),
-    }
+    with redis_database() as client:
+        settings = {**production_settings(url, client), "SMP_ACTION_URL": "unused"}
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     return ROOT / "endpoints.production.yml"
@@ -154,3 +148,48 @@ def test_the_command_purges_the_store_of_the_endpoints_file(store, tmp_path, mon
 def test_the_retention_period_defaults_to_90_days(monkeypatch):
     monkeypatch.delenv("SMP_RETENTION_DAYS", raising=False)
     assert purge.parse_args([]).days == 90
+
+
+def lock_with_ticket(conversation_id: str, lifetime: float) -> str:
+    lock = TicketLock(conversation_id)
+    lock.issue_ticket(lifetime)
+    return lock.dumps()
+
+
+def test_stale_lock_keys_are_deleted_and_live_ones_kept():
+    with redis_database() as client:
+        client.set("smp:lock:crashed", lock_with_ticket("crashed", -5))
+        client.set("smp:lock:busy", lock_with_ticket("busy", 60))
+        client.set("other:lock:crashed", lock_with_ticket("crashed", -5))
+        assert purge.purge_stale_locks(client, "smp:lock:") == 1
+        assert client.exists("smp:lock:crashed") == 0
+        assert client.exists("smp:lock:busy") == 1
+        assert client.exists("other:lock:crashed") == 1
+        client.delete("other:lock:crashed")
+
+
+def test_the_command_finds_the_lock_store_of_the_production_endpoints(tmp_path, monkeypatch):
+    url = sa.engine.make_url(f"sqlite:///{tmp_path / 'unused.db'}").set(
+        drivername="postgresql", host="127.0.0.1", database="unused"
+    )
+    endpoints = endpoints_file(url, tmp_path, monkeypatch)
+    client, prefix = purge.redis_lock_store(str(endpoints))
+    assert prefix == "smp:lock:"
+    assert client.connection_pool.connection_kwargs["db"] == int(os.environ["SMP_REDIS_DB"])
+    assert client.ping()
+    assert purge.redis_lock_store(str(ROOT / "endpoints.yml")) is None
+
+
+def test_hr_reports_older_than_the_retention_period_are_deleted(tmp_path):
+    old, recent, other = (
+        tmp_path / "hr-report-2026-06.md",
+        tmp_path / "hr-report.md",
+        tmp_path / "notes.md",
+    )
+    for path in (old, old.with_suffix(".png"), recent, other):
+        path.write_text("x")
+    long_ago = time.time() - (RETENTION_DAYS + 1) * DAY
+    for path in (old, old.with_suffix(".png"), other):
+        os.utime(path, (long_ago, long_ago))
+    assert purge.purge_reports(tmp_path, RETENTION_DAYS) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hr-report.md", "notes.md"]

@@ -35,6 +35,7 @@ from PIL import Image
 import channels.teams as teams_module
 from channels.teams import HERO_CARD, TeamsInput, TeamsOutput, clean_text
 from scripts import teams_package
+from tests.fuzz import fuzz_teams
 from tests.servers import ROOT, Servers, started_servers
 from tests.teams_fake import (
     APP_ID,
@@ -69,6 +70,7 @@ def channel_for(fake: FakeMicrosoft, **credentials: Any) -> TeamsInput:
         {
             "app_id": APP_ID,
             "app_password": APP_PASSWORD,
+            "tenant_id": TENANT_ID,
             "fake_microsoft": fake.url,
             **credentials,
         }
@@ -160,7 +162,11 @@ FORGED = {
     ),
     "serviceurl claim mismatch": Forged(
         lambda fake: bearer(fake.token(service_url="https://smba.evil.example/")),
-        "serviceurl claim differs",
+        "serviceurl claim missing or not the activity's serviceUrl",
+    ),
+    "no serviceurl claim": Forged(
+        lambda fake: bearer(fake.token(serviceurl=None)),
+        "serviceurl claim missing or not the activity's serviceUrl",
     ),
 }
 # These only in the unit tests.
@@ -298,6 +304,46 @@ def test_forged_requests_are_refused_before_the_assistant(fake, case, caplog):
     assert fake.replies(sent["conversation"]["id"]) == []
 
 
+@pytest.mark.parametrize(
+    ("changes", "credentials", "reason"),
+    [
+        (
+            {"channelData": {"tenant": {"id": str(uuid.uuid4())}}},
+            {},
+            "not from the configured tenant",
+        ),
+        ({"channelData": {}}, {}, "not from the configured tenant"),
+        ({}, {"tenant_id": None}, "not from the configured tenant"),
+        (
+            {"serviceUrl": "https://smba.evil.example/"},
+            {},
+            "serviceUrl is not an allowed Bot Connector address",
+        ),
+    ],
+    ids=["another tenant", "no tenant", "no tenant configured", "service URL not Microsoft's"],
+)
+def test_genuine_tokens_for_another_tenant_or_service_url_are_forbidden(
+    fake, changes, credentials, reason, caplog
+):
+    sent = {**activity(fake, "can I use the city crest on my facebook profile?"), **changes}
+    token = fake.token(service_url=sent["serviceUrl"])
+    with caplog.at_level(logging.WARNING, logger="channels.teams"):
+        status, collector = receive(channel_for(fake, **credentials), bearer(token), sent)
+    assert status == 403
+    assert reason in caplog.text
+    assert collector.messages == []
+    assert fake.replies(sent["conversation"]["id"]) == []
+
+
+def test_service_urls_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TEAMS_SERVICE_URLS", "https://smba.infra.gcc.teams.microsoft.com")
+    channel = TeamsInput.from_credentials({"app_id": APP_ID, "app_password": APP_PASSWORD})
+    assert channel.service_urls == ("https://smba.infra.gcc.teams.microsoft.com/",)
+    monkeypatch.delenv("TEAMS_SERVICE_URLS")
+    default = TeamsInput.from_credentials({"app_id": APP_ID, "app_password": APP_PASSWORD})
+    assert default.service_urls == ("https://smba.trafficmanager.net/",)
+
+
 def test_a_slightly_late_token_is_accepted_within_the_leeway(fake):
     token = fake.token(expires_in=-60)
     status, collector = receive(channel_for(fake), bearer(token), activity(fake, "hello"))
@@ -426,7 +472,7 @@ def test_buttons_become_a_hero_card_with_imback_actions(fake):
 def test_the_bot_token_comes_from_the_right_authority_and_is_reused(fake, tenant, authority):
     sent = activity(fake, "hello")
     before = len(fake.token_requests)
-    credentials = {"tenant_id": tenant} if tenant else {}
+    credentials = {"tenant_id": tenant}
     asyncio.run(
         output_for(fake, sent, **credentials)(
             [
@@ -516,7 +562,8 @@ def teams(tmp_path_factory):
         credentials = workdir / "credentials.yml"
         credentials.write_text(
             "tests.teams_fake.LocalTeamsInput:\n"
-            f"  app_id: {APP_ID}\n  app_password: {APP_PASSWORD}\n  fake_microsoft: {fake.url}\n"
+            f"  app_id: {APP_ID}\n  app_password: {APP_PASSWORD}\n  tenant_id: {TENANT_ID}\n"
+            f"  fake_microsoft: {fake.url}\n"
         )
         with started_servers(workdir, credentials=credentials) as running:
             assert fake.requests == [], "the channel must not call Microsoft at start-up"
@@ -577,3 +624,11 @@ def test_forged_requests_get_401_and_never_reach_the_assistant(teams, case):
     assert teams.fake.replies(sent["conversation"]["id"]) == []
     events = teams.servers.tracker_events(sent["from"]["id"])
     assert [e for e in events if e["event"] == "user"] == []
+
+
+@pytest.mark.servers
+def test_arbitrary_unicode_in_teams_activities_never_gets_a_server_error(teams):
+    sent = activity(teams.fake, "hello")
+    fuzz_teams(lambda changed: teams.post(changed, bearer(teams.fake.token())).status_code, sent)
+    assert teams.servers.rasa.popen.poll() is None
+    assert teams.ask(activity(teams.fake, "can I use the city crest on my facebook profile?"))
