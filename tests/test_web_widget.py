@@ -177,6 +177,9 @@ def test_a_conversation_in_the_web_chat(chat, rasa_with_socketio):
 
     chat.send(CREST_QUESTION)
     chat.bot_said("Paragraph 23")
+    chat.button(THUMBS[0])
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
 
     cited = chat.bot_messages.filter(has_text=re.compile(r"Paragraphs? \d+"))
     cited_before = cited.count()
@@ -200,9 +203,6 @@ def test_a_conversation_in_the_web_chat(chat, rasa_with_socketio):
     chat.bot_said("plain text")
     assert page.locator('#smp-chat img[src="x"]').count() == 0
     assert dialogs == []
-
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
 
     # The first thing sent was the greeting payload, once: after the reload the server
     # confirmed the same session and the chat carried on with it.
@@ -349,6 +349,30 @@ def test_keyboard_only(chat):
     chat.page.keyboard.press("Escape")
     assert chat.panel.is_hidden()
     assert chat.focused() == "Ask about the Social Media Policy" and chat.focus_shown()
+
+
+def test_at_320px_the_focus_stays_in_the_open_chat_and_returns_to_the_launcher(
+    browser, web_server, rasa_with_socketio
+):
+    chat = chat_in(browser, web_server, rasa_with_socketio, **NARROW)
+    try:
+        chat.goto()
+        tab_to(chat, "Ask about the Social Media Policy")
+        chat.page.keyboard.press("Enter")
+        chat.bot_said("I answer questions")
+        for _ in range(12):
+            chat.page.keyboard.press("Tab")
+            assert chat.page.evaluate(
+                "() => document.activeElement === document.body ||"
+                " !!document.activeElement.closest('#smp-chat')"
+            ), f"the focus went behind the chat: {chat.focused()!r}"
+        chat.page.locator("#smp-chat-close").focus()
+        chat.page.keyboard.press("Enter")
+        assert chat.panel.is_hidden()
+        assert chat.focused() == "Ask about the Social Media Policy" and chat.focus_shown()
+        tab_to(chat, "Accessibility statement")
+    finally:
+        chat.page.context.close()
 
 
 # Records what enters the role=log live region (Web Chat removes each entry after a second).

@@ -11,6 +11,11 @@
   var DEFAULT_SERVER = "http://localhost:5005";
   var FOCUS_WAIT_MS = 5000;
 
+  // Where the panel fills the screen (chat.css), the page behind it is made inert, so that
+  // the focus never goes to something hidden behind the panel.
+  var FULL_SCREEN = window.matchMedia("(max-width: 30rem)");
+
+  var page = document.querySelector("main");
   var launcher = document.getElementById("smp-launcher");
   var panel = document.getElementById("smp-chat");
   var closeButton = document.getElementById("smp-chat-close");
@@ -65,11 +70,16 @@
     })();
   }
 
+  function coverPage() {
+    page.inert = !panel.hidden && FULL_SCREEN.matches;
+  }
+
   function open() {
     panel.hidden = false;
     launcher.hidden = true;
     launcher.setAttribute("aria-expanded", "true");
     window.sessionStorage.setItem(OPEN_KEY, "1");
+    coverPage();
     if (!started) {
       started = true;
       loadScript("/webchat.js", startWebChat);
@@ -82,9 +92,11 @@
     launcher.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
     window.sessionStorage.removeItem(OPEN_KEY);
+    coverPage();
     launcher.focus();
   }
 
+  FULL_SCREEN.addEventListener("change", coverPage);
   launcher.addEventListener("click", open);
   closeButton.addEventListener("click", close);
   panel.addEventListener("keydown", function (event) {
