@@ -152,7 +152,7 @@
           type: "messageBack",
           title: String(button.title),
           displayText: String(button.title),
-          text: String(button.payload === undefined ? button.title : button.payload)
+          text: String(button.payload)
         };
       })
     };
