@@ -295,6 +295,10 @@ def help_menu_titles() -> list[str]:
     return [area.title for area in knowledge_base().areas]
 
 
+ON_FIRST_BUTTON = """() => document.activeElement.closest(".webchat__suggested-action") ===
+  document.querySelector(".webchat__suggested-action")"""
+
+
 def activate_by_keyboard(chat: Chat, title: str) -> None:
     """From the message box, Shift+Tab to the buttons, Home, the arrow keys to `title`, Enter;
     the focus is visible on every button on the way."""
@@ -306,12 +310,13 @@ def activate_by_keyboard(chat: Chat, title: str) -> None:
         ):
             break
     chat.page.keyboard.press("Home")
+    chat.page.wait_for_function(ON_FIRST_BUTTON)
     for _ in range(chat.buttons.count()):
         assert chat.focus_shown(), f"no visible focus on {chat.focused()!r}"
         if chat.focused() == title:
             chat.page.keyboard.press("Enter")
             return
-        chat.page.keyboard.press("ArrowDown")
+        chat.press_and_move_focus("ArrowDown")
     raise AssertionError(f"the arrow keys never reached {title!r}")
 
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from playwright.sync_api import TimeoutError
+
 from tests.servers import ROOT
 
 REPLY_TIMEOUT_MS = 60_000
+FOCUS_DRAWN_MS = 1_000
 AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -92,7 +95,21 @@ class Chat:
         return self.page.evaluate(RUN_AXE, WCAG_TAGS)
 
     def focus_shown(self) -> bool:
-        return self.page.evaluate(FOCUS_SHOWN)
+        """Whether the focus is visible, waiting up to a second for the browser to draw it
+        (Web Chat moves the focus and its indicator in its next render)."""
+        try:
+            self.page.wait_for_function(FOCUS_SHOWN, timeout=FOCUS_DRAWN_MS)
+        except TimeoutError:
+            return False
+        return True
+
+    def press_and_move_focus(self, key: str) -> None:
+        """Presses `key` and waits until the focus has left the element that had it."""
+        self.page.evaluate("() => { window.focusedBefore = document.activeElement; }")
+        self.page.keyboard.press(key)
+        self.page.wait_for_function(
+            "() => document.activeElement !== window.focusedBefore", timeout=FOCUS_DRAWN_MS
+        )
 
     def focused(self) -> str:
         """The focused element's accessible text: its aria-label, or else its text."""
