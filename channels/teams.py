@@ -22,6 +22,8 @@ Teams posts to /webhooks/teams/webhook. Compared with Rasa's `botframework` chan
 - `<at>...</at>` mentions of the bot are removed from the text (other people's mentions keep
   their name); answers go out whole in one message (no splitting, no cutting), buttons as a hero
   card with `imBack` actions; replies use aiohttp and answer the user's activity (replyToId).
+- With a policy URL configured (config/links.yml), "Paragraph 23" in a text reply links to
+  that URL's #para-23 (channels/citations.py).
 - A sender id over 255 characters or a text that is not a string gets 400; control characters
   become spaces; when Rasa fails or sends nothing back, the user gets the apology
   (channels/guard.py).
@@ -49,6 +51,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.citations import with_policy_links
 from channels.guard import (
     RecordsReplies,
     answer_or_apologise,
@@ -194,7 +197,7 @@ class TeamsOutput(RecordsReplies, BotFramework):
             logger.error("Teams: could not send a reply to %s: %r", url, error)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        message = {"text": teams_text(text), "textFormat": "xml"}
+        message = {"text": with_policy_links(teams_text(text)), "textFormat": "xml"}
         await self.send(self.prepare_message(recipient_id, message))
 
     async def send_text_with_buttons(

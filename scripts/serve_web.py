@@ -1,47 +1,64 @@
-"""Serves the web chat page: web/index.html and the rasa-webchat widget, from this project only.
+"""Serves the web chat page, the policy and the accessibility statement, from this project only.
 
     .venv/bin/python -m scripts.serve_web [--port 8080] [--host 127.0.0.1] \
         [--rasa-url http://localhost:5005]
 
-The widget is node_modules/rasa-webchat/lib/index.js (rasa-webchat 1.0.1, installed by
-scripts/setup.sh with `npm ci`), served at /webchat.js without the CSS @import of Google Fonts
-that its bundle carries: an intranet page must not call out. The page is served with a
-Content-Security-Policy: scripts from this server plus the page's own inline start-up script,
-allowed by its SHA-256 (no other inline script, no inline event handler, no eval); connections
-only to this server and the Rasa server (--rasa-url; the page's ?server= must name the same).
+- `/`: web/index.html, the launcher and chat panel (web/chat.js, web/chat.css) around Bot
+  Framework Web Chat (`/webchat.js`, node_modules/botframework-webchat 4.18.1, installed by
+  scripts/setup.sh with `npm ci`), connected to Rasa's socket.io channel by web/rasa-directline.js
+  over the socket.io client (`/socket.io.js`, node_modules/socket.io-client).
+- `/policy`: the Social Media Policy from data/policy/paragraphs.yml, one anchor per paragraph
+  (`/policy#para-23`); the chat's citations link there.
+- `/accessibility`: the accessibility statement (web/accessibility.html), with the contact for
+  reporting a problem from config/contacts.yml (role `accessibility`).
+
+Every response carries a Content-Security-Policy: scripts from this server only (no inline
+script, no eval), connections only to this server and the Rasa server (--rasa-url; the page's
+?server= must name the same). Files are sent gzip-compressed to browsers that accept it.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import re
+import gzip
+import html
 import sys
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import groupby
 from pathlib import Path
+from string import Template
 from urllib.parse import urlsplit
 
+import yaml
+
+from actions.contacts import configured_contacts
+from actions.follow_ups import plain
+
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "web" / "index.html"
-WIDGET = ROOT / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+WEB = ROOT / "web"
+NODE_MODULES = ROOT / "node_modules"
+PARAGRAPHS = ROOT / "data" / "policy" / "paragraphs.yml"
+ACCESSIBILITY_ROLE = "accessibility"
 
-# `@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);` inside
-# the CSS strings of the bundle (11 times in 1.0.1); any remote @import is removed.
-REMOTE_IMPORT = re.compile(r"""@import\s+url\(\s*(['"]?)(?:https?:)?//[^)'"]*\1\s*\)\s*;?""")
-INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+HTML = "text/html; charset=utf-8"
+JAVASCRIPT = "text/javascript; charset=utf-8"
+CSS = "text/css; charset=utf-8"
+
+# URL path: (file, content type), served as they are.
+STATIC_FILES = {
+    "/chat.css": (WEB / "chat.css", CSS),
+    "/chat.js": (WEB / "chat.js", JAVASCRIPT),
+    "/rasa-directline.js": (WEB / "rasa-directline.js", JAVASCRIPT),
+    "/socket.io.js": (NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js", JAVASCRIPT),
+    "/webchat.js": (NODE_MODULES / "botframework-webchat" / "dist" / "webchat.js", JAVASCRIPT),
+}
 
 
-def clean_widget(source: Path = WIDGET) -> bytes:
-    """The widget bundle without remote CSS imports; fails if anything of them is left."""
-    if not source.exists():
-        raise SystemExit(f"{source} is missing: run scripts/setup.sh (npm ci) first")
-    text = REMOTE_IMPORT.sub("", source.read_text(encoding="utf-8"))
-    for leftover in ("fonts.googleapis.com", "fonts.gstatic.com", "@import url(http"):
-        if leftover in text:
-            raise SystemExit(f"{source}: {leftover!r} is still in the cleaned bundle")
-    return text.encode("utf-8")
+def read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: run scripts/setup.sh (npm ci) first")
+    return path.read_bytes()
 
 
 def origins(rasa_url: str) -> list[str]:
@@ -53,16 +70,14 @@ def origins(rasa_url: str) -> list[str]:
     return [f"{parts.scheme}://{parts.netloc}", f"{socket_scheme}://{parts.netloc}"]
 
 
-def content_security_policy(page: str, rasa_url: str) -> str:
-    digests = [hashlib.sha256(script.encode()).digest() for script in INLINE_SCRIPT.findall(page)]
-    hashes = [f"'sha256-{base64.b64encode(digest).decode()}'" for digest in digests]
+def content_security_policy(rasa_url: str) -> str:
     return "; ".join(
         [
             "default-src 'none'",
-            " ".join(["script-src 'self'", *hashes]),
-            # The widget injects its CSS as <style> elements and sets style attributes.
+            "script-src 'self'",
+            # Web Chat injects its CSS as <style> elements and sets style attributes.
             "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data:",
+            "img-src 'self' data: blob:",  # Web Chat draws some icons from blob: URLs
             "font-src 'self' data:",
             " ".join(["connect-src 'self'", *origins(rasa_url)]),
             "base-uri 'none'",
@@ -72,16 +87,76 @@ def content_security_policy(page: str, rasa_url: str) -> str:
     )
 
 
+def paragraph_html(number: int, text: str) -> str:
+    """One paragraph at its anchor (para-N): its lines as paragraphs, "- " lines as a list."""
+    blocks = []
+    for is_item, lines in groupby(plain(text).split("\n"), key=lambda line: line.startswith("- ")):
+        if is_item:
+            items = "".join(f"<li>{html.escape(line[2:])}</li>" for line in lines)
+            blocks.append(f"<ul>{items}</ul>")
+        else:
+            blocks.extend(f"<p>{html.escape(line)}</p>" for line in lines)
+    number_label = f'<span class="policy-paragraph__number">{number}.</span> '
+    blocks[0] = blocks[0].replace("<p>", f"<p>{number_label}", 1)
+    return f'<div id="para-{number}" class="policy-paragraph">{"".join(blocks)}</div>'
+
+
+def policy_sections(paragraphs: list[dict]) -> str:
+    """The paragraphs as HTML, with a heading per section."""
+    parts = []
+    for section, members in groupby(paragraphs, key=lambda paragraph: paragraph["section"]):
+        parts.append(f"<h2>{html.escape(section)}</h2>")
+        parts.extend(paragraph_html(p["number"], p["text"]) for p in members)
+    return "\n".join(parts)
+
+
+def policy_page(source: Path = PARAGRAPHS) -> str:
+    paragraphs = yaml.safe_load(source.read_text(encoding="utf-8"))["paragraphs"]
+    template = Template((WEB / "policy.html").read_text(encoding="utf-8"))
+    return template.substitute(sections=policy_sections(paragraphs))
+
+
+def contact_html(fields: dict[str, str] | None) -> str:
+    """How to report a problem: the configured contact, or Human Resources when there is none."""
+    if not fields:
+        return "<p>Contact Human Resources, or tell your line manager.</p>"
+    items = []
+    if "name" in fields:
+        items.append(html.escape(fields["name"]))
+    if "phone" in fields:
+        items.append(f"Telephone: {html.escape(fields['phone'])}")
+    if "email" in fields:
+        email = html.escape(fields["email"])
+        items.append(f'Email: <a href="mailto:{email}">{email}</a>')
+    if "url" in fields:
+        url = html.escape(fields["url"])
+        items.append(f'Intranet page: <a href="{url}">{url}</a>')
+    if "where" in fields:
+        items.append(html.escape(fields["where"]))
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def accessibility_page() -> str:
+    template = Template((WEB / "accessibility.html").read_text(encoding="utf-8"))
+    return template.substitute(contact=contact_html(configured_contacts().get(ACCESSIBILITY_ROLE)))
+
+
 class Site:
-    """What the server answers, built once at start-up."""
+    """What the server answers, built once at start-up: path -> (content, gzipped, type)."""
 
     def __init__(self, rasa_url: str = "http://localhost:5005") -> None:
-        page = PAGE.read_text(encoding="utf-8")
-        self.csp = content_security_policy(page, rasa_url)
+        self.csp = content_security_policy(rasa_url)
+        page = read_bytes(WEB / "index.html")
+        contents = {
+            "/": (page, HTML),
+            "/index.html": (page, HTML),
+            "/policy": (policy_page().encode("utf-8"), HTML),
+            "/accessibility": (accessibility_page().encode("utf-8"), HTML),
+            **{path: (read_bytes(file), kind) for path, (file, kind) in STATIC_FILES.items()},
+        }
         self.files = {
-            "/": (page.encode("utf-8"), "text/html; charset=utf-8"),
-            "/index.html": (page.encode("utf-8"), "text/html; charset=utf-8"),
-            "/webchat.js": (clean_widget(), "text/javascript; charset=utf-8"),
+            path: (content, gzip.compress(content, mtime=0), kind)
+            for path, (content, kind) in contents.items()
         }
 
 
@@ -101,10 +176,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def respond(self, body: bool) -> None:
         found = self.site.files.get(urlsplit(self.path).path)
-        content, content_type = found or (b"Not found\n", "text/plain; charset=utf-8")
+        plain, gzipped, content_type = found or (b"Not found\n", None, "text/plain; charset=utf-8")
+        compress = gzipped is not None and "gzip" in self.headers.get("Accept-Encoding", "")
+        content = gzipped if compress else plain
         self.send_response(200 if found else 404)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(content)))
+        if compress:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Security-Policy", self.site.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")

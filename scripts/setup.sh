@@ -59,7 +59,7 @@ install_widget() {
         echo "npm not found: install Node.js and npm (apt-get install nodejs npm) for the web chat" >&2
         return 1
     fi
-    echo "Installing the web chat widget (rasa-webchat 1.0.1) into node_modules"
+    echo "Installing the web chat (Bot Framework Web Chat, socket.io client, axe-core) into node_modules"
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
     touch "$stamp"
 }

@@ -53,10 +53,12 @@ CREDENTIALS_ENTRY = "rest:\nchannels.teams.TeamsInput:\n"
 
 
 @pytest.fixture(autouse=True)
-def no_teams_settings(monkeypatch):
-    """Tests configure the channel themselves, whatever the developer's environment holds."""
+def no_teams_settings(monkeypatch, tmp_path):
+    """Tests configure the channel themselves, whatever the developer's environment and HR's
+    config/links.yml hold."""
     for name in ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMP_LINKS_FILE", str(tmp_path / "no-links.yml"))
 
 
 @pytest.fixture(scope="module")
@@ -436,6 +438,25 @@ def test_a_long_answer_goes_out_whole_in_one_reply_to_the_users_activity(fake):
     assert reply["recipient"]["id"] == sent["from"]["id"]
     assert reply["from"] == sent["recipient"]
     assert reply["conversation"]["id"] == sent["conversation"]["id"]
+
+
+def test_citations_link_to_the_policy_url_hr_configured(fake, tmp_path, monkeypatch):
+    links = tmp_path / "links.yml"
+    links.write_text('policy_url: "https://intranet.example/social-media-policy"\n')
+    monkeypatch.setenv("SMP_LINKS_FILE", str(links))
+    sent = activity(fake, "hello")
+    answer = "No.\nSource: Paragraphs 22 and 23 of the Social Media Policy."
+    asyncio.run(
+        output_for(fake, sent)([lambda out: out.send_text_message(sent["from"]["id"], answer)])
+    )
+
+    [record] = fake.replies(sent["conversation"]["id"])
+    assert record["activity"]["text"] == (
+        "No.<br>Source: Paragraphs "
+        '<a href="https://intranet.example/social-media-policy#para-22">22</a> and '
+        '<a href="https://intranet.example/social-media-policy#para-23">23</a>'
+        " of the Social Media Policy."
+    )
 
 
 def test_buttons_become_a_hero_card_with_imback_actions(fake):
