@@ -97,17 +97,15 @@ def with_situation(message: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
     return {**message, "entities": entities + kept}
 
 
-def refers_back(message: dict[str, Any], previous: Topic | None, topic: Topic) -> bool:
-    """Whether a message classified under `topic` goes on about the previous answer's rule
-    instead, as a short follow-up without a topic of its own ("even on my own phone?") or
-    with a pronoun for the previous question's object ("can I share it on the school's
-    Twitter?"), and naming no crest, logo or person of its own."""
-    if previous is None or previous == topic or is_safeguarding_message(message):
+def is_elliptical(message: dict[str, Any]) -> bool:
+    """Whether a message goes on from the previous question rather than asking one of its
+    own: short and opening like a follow-up ("even on my own phone?"), or with a pronoun for
+    the previous question's object ("can I share it on the school's Twitter?"), naming no
+    crest, logo or person of its own and no safeguarding concern."""
+    entities = message_entities(message)
+    if entities.get("asset") or entities.get("person") or is_safeguarding_message(message):
         return False
     text = (message.get("text") or "").strip().lower()
-    entities = message_entities(message)
-    if entities.get("asset") or entities.get("person"):
-        return False
     words = len(text.split())
     follows_on = words <= FOLLOW_UP_WORDS and re.match(FOLLOW_UP_OPENING, text) is not None
     pointing = words <= FOLLOW_UP_WORDS * 2 and POINTER.search(text) is not None
@@ -224,7 +222,8 @@ class ActionAnswerPolicy(Action):
             dispatcher.utter_message(text=ASK_REPHRASE)
             return []
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
-        if refers_back(message, previous, topic):
+        if previous and is_elliptical(message):
+            # the previous question's rule, for the situation so far changed by this message
             topic, message = previous, with_situation(message, tracker)
         topics = [topic, *(t for t in clause_topics(message) if t != topic)]
         events = utter_topics(dispatcher, message, topics)

@@ -500,3 +500,14 @@ def test_a_question_with_a_topic_of_its_own_is_answered_on_that_topic(text):
     tracker = tracker_for(text, "ask_personal_use_at_work", slots=slots)
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert "Paragraphs 20 and 34" in texts(messages) and "Paragraph 23" not in texts(messages)
+
+
+def test_a_short_follow_up_on_the_same_topic_keeps_the_previous_person():
+    slots = {
+        "last_topic": "photo_permission",
+        "last_topics": ["photo_permission"],
+        "last_situation": [{"entity": "person", "value": "pupils"}],
+    }
+    tracker = tracker_for("and on the school website?", "ask_photo_permission", slots=slots)
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert "parents or guardians" in texts(messages)

@@ -6,9 +6,9 @@ from scripts.evaluate_conversations import evaluate_conversations, print_convers
 
 pytestmark = pytest.mark.servers
 
-# what the assistant reached on 2026-11-30 (53 of 68, 146 of 162); the target is 85% of
+# what the assistant reached on 2026-11-30 (54 of 68, 147 of 162); the target is 85% of
 # conversations whole and 95% of turns
-WHOLE_CONVERSATIONS_GATE = 0.77
+WHOLE_CONVERSATIONS_GATE = 0.79
 TURNS_GATE = 0.90
 
 
