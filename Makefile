@@ -1,4 +1,4 @@
-.PHONY: run test setup train validate shell actions interactive bench teams-package evaluate nlu-report purge clean
+.PHONY: run test setup train validate shell actions interactive bench teams-package evaluate evaluate-conversations nlu-report purge clean
 
 run:          ## set up, train if needed, start the action server, chat in the terminal
 	bash scripts/run.sh
@@ -32,6 +32,9 @@ teams-package: ## the Teams app package build/teams-app.zip (needs TEAMS_APP_ID)
 
 evaluate:     ## score the running server (make actions + rasa run) on the development set
 	.venv/bin/python -m scripts.evaluate
+
+evaluate-conversations: ## the same on the multi-turn conversations (CONVERSATIONS=file for another set)
+	.venv/bin/python -m scripts.evaluate --conversations $(CONVERSATIONS)
 
 nlu-report: setup ## rasa test nlu cross-validation: reports/nlu (confusion matrix, histogram)
 	bash scripts/nlu_report.sh

@@ -20,8 +20,8 @@ from actions.contacts import configured_contacts
 from actions.knowledge import KnowledgeBase, Topic, knowledge_base
 from actions.policy_answer import (
     clause_topics,
+    close_answer,
     is_safeguarding_message,
-    offer_choices,
     utter_safeguarding,
     utter_topics,
 )
@@ -127,8 +127,7 @@ class ActionClarify(Action):
         if len(asked := clause_topics(message)) > 1:
             # unsure of the whole message only because it asks two things, each of them clear
             events = utter_topics(dispatcher, message, asked)
-            offer_choices(dispatcher, tracker.get_latest_input_channel(), [])
-            return events
+            return events + close_answer(dispatcher, tracker, message, asked, [])
         if asked_back_last_turn(tracker):
             for text in handover(knowledge_base()):
                 dispatcher.utter_message(text=text)

@@ -1,20 +1,33 @@
 """Questions about the previous answer: the same question for another platform, account or
-person ("what about Facebook?"), the policy's reason ("why?"), its exact words ("quote it")
-and where it says so ("which paragraph is that?"). The previous answer's topics and cited
-paragraphs are in the slots that actions/policy_answer.py sets."""
+person ("what about Facebook?"), one facet of the same rule ("who decides that?", "how
+quickly?"), the policy's reason ("why?"), its exact words ("quote it") and where it says so
+("which paragraph is that?"). The previous answer's topics, cited paragraphs and situation
+(the platforms, assets and people its question named) are in the slots that
+actions/policy_answer.py sets."""
 
 from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import source_line
-from actions.knowledge import Topic, knowledge_base, paragraph_sections, paragraphs
-from actions.policy_answer import offer_choices, utter_topics
+from actions.answers import role_contacts, source_line
+from actions.contacts import configured_contacts
+from actions.knowledge import (
+    POLICY_DIR,
+    Topic,
+    contains_phrase,
+    knowledge_base,
+    paragraph_sections,
+    paragraphs,
+)
+from actions.policy_answer import close_answer, remember_answer, utter_topics, with_situation
 
 NO_CONTEXT = (
     "I haven't answered a question in this conversation yet, so I'm not sure what you mean. "
@@ -79,9 +92,84 @@ class ActionAnswerFollowUp(Action):
         if not topics:
             dispatcher.utter_message(text=NO_CONTEXT)
             return []
-        events = utter_topics(dispatcher, tracker.latest_message, topics[:1])
-        offer_choices(dispatcher, tracker.get_latest_input_channel(), [])
-        return events
+        message = with_situation(tracker.latest_message, tracker)
+        events = utter_topics(dispatcher, message, topics[:1])
+        return events + close_answer(dispatcher, tracker, message, topics[:1], [])
+
+
+@dataclass(frozen=True)
+class Detail:
+    answer: str
+    paras: tuple[int, ...]
+
+
+FACET_WORDS = {
+    "when": ("when", "how quickly", "how soon", "how long", "until", "by when", "start again",
+             "deadline", "how fast", "straight away", "before or after"),
+    "who": ("who", "whom", "whose", "permission", "access", "final say", "decide", "decides",
+            "approve", "approves", "sign off", "signs off", "tell", "report it to", "send it",
+            "contact", "in charge", "responsible"),
+}  # fmt: skip
+
+
+@cache
+def details() -> dict[str, dict[str, Detail]]:
+    """data/policy/details.yml: per topic id, per facet, the answer and its paragraphs."""
+    raw = yaml.safe_load((POLICY_DIR / "details.yml").read_text(encoding="utf-8"))["details"]
+    return {
+        topic_id: {
+            facet: Detail(detail["answer"], tuple(detail["paras"]))
+            for facet, detail in facets.items()
+        }
+        for topic_id, facets in raw.items()
+    }
+
+
+def facet_of(text: str) -> str | None:
+    """The facet a follow-up asks about: time ("how quickly?") before person ("who?")."""
+    return next(
+        (
+            facet
+            for facet, words in FACET_WORDS.items()
+            if any(contains_phrase(text, w) for w in words)
+        ),
+        None,
+    )
+
+
+class ActionAnswerFacet(Action):
+    """One facet of the previous answer's rule, role or time first, from that rule's
+    paragraphs; a facet the policy data does not single out gets the whole answer again,
+    for the situation so far."""
+
+    def name(self) -> str:
+        return "action_answer_facet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        topics = previous_topics(tracker)
+        if not topics:
+            dispatcher.utter_message(text=NO_CONTEXT)
+            return []
+        message = with_situation(tracker.latest_message, tracker)
+        facet = facet_of(message.get("text") or "")
+        detail = details().get(topics[0].id, {}).get(facet)
+        if detail is None:
+            events = utter_topics(dispatcher, message, topics[:1])
+        else:
+            events = self.utter_detail(dispatcher, topics[0], detail, message)
+        return events + close_answer(dispatcher, tracker, message, topics[:1], [])
+
+    @staticmethod
+    def utter_detail(
+        dispatcher: CollectingDispatcher, topic: Topic, detail: Detail, message: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=f"{detail.answer}\n{source_line(detail.paras)}")
+        kb = knowledge_base()
+        if contacts := role_contacts(kb, topic.roles, configured_contacts()):
+            dispatcher.utter_message(text=contacts)
+        return remember_answer([topic], set(detail.paras), message)
 
 
 class AboutPreviousAnswer(Action, ABC):

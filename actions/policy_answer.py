@@ -1,9 +1,12 @@
 """action_answer_policy: answers a question on the policy's topics, with citations (both
 topics when a message asks two things), then offers the other topics it may be about and a
-thumbs up / down."""
+thumbs up / down. An answer carrying the safeguarding escalation offers neither, and opens
+the safeguarding turns (the `safeguarding_open` slot, actions/safeguarding.py); any other
+answer closes them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -27,6 +30,18 @@ NEAR_TIE = 0.05
 # a part of a message asking two things is answered when classified at least this surely,
 # and otherwise offered as a button
 ANSWER_PART_CONFIDENCE = 0.5
+SAFEGUARDING_SLOT = "safeguarding_open"
+# what a follow-up may change and otherwise keeps: "what about Facebook?" after a question
+# about a pupil's photo is still about a pupil
+SITUATION_ENTITIES = ("platform", "asset", "person")
+# how a follow-up without a topic of its own opens, and the pronouns that point back at the
+# previous question's object
+FOLLOW_UP_OPENING = re.compile(r"(and|even|what about|what if|how about|no|but|also|same|or)\b")
+POINTER = re.compile(
+    r"\b(share|post|use|put|send|retweet|tweet|upload|publish|forward|repost|show|screen"
+    r"|check|look at|view|delete|keep)\s+(it|them|this|that|these|those)\b"
+)
+FOLLOW_UP_WORDS = 7
 
 
 def message_entities(message: dict[str, Any]) -> dict[str, set[str]]:
@@ -61,21 +76,86 @@ def utter_topics(
         for chat_message in messages:
             dispatcher.utter_message(text=chat_message)
         cited.update(reply.paras)
-    return remember_answer(topics, cited)
+    return remember_answer(topics, cited, message)
 
 
-def remember_answer(topics: list[Topic], paras: set[int]) -> list[dict[str, Any]]:
+def situation(message: dict[str, Any]) -> list[dict[str, str]]:
+    """The platforms, assets and people a message names, as Rasa found them."""
+    return [
+        {"entity": e["entity"], "value": str(e.get("value", ""))}
+        for e in message.get("entities") or []
+        if e.get("entity") in SITUATION_ENTITIES
+    ]
+
+
+def with_situation(message: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
+    """The follow-up with the previous question's platform, asset or person for each kind
+    it does not name itself: "and on Facebook?" changes the platform, keeps the pupil."""
+    entities = list(message.get("entities") or [])
+    named = {entity.get("entity") for entity in entities}
+    kept = [e for e in tracker.get_slot("last_situation") or [] if e.get("entity") not in named]
+    return {**message, "entities": entities + kept}
+
+
+def is_elliptical(message: dict[str, Any]) -> bool:
+    """Whether a message goes on from the previous question rather than asking one of its
+    own: short and opening like a follow-up ("even on my own phone?"), or with a pronoun for
+    the previous question's object ("can I share it on the school's Twitter?"), naming no
+    crest, logo or person of its own and no safeguarding concern."""
+    entities = message_entities(message)
+    if entities.get("asset") or entities.get("person") or is_safeguarding_message(message):
+        return False
+    text = (message.get("text") or "").strip().lower()
+    words = len(text.split())
+    follows_on = words <= FOLLOW_UP_WORDS and re.match(FOLLOW_UP_OPENING, text) is not None
+    pointing = words <= FOLLOW_UP_WORDS * 2 and POINTER.search(text) is not None
+    return follows_on or pointing
+
+
+def remember_answer(
+    topics: list[Topic], paras: set[int], message: dict[str, Any]
+) -> list[dict[str, Any]]:
     return [
         SlotSet("last_topic", topics[0].id),
         SlotSet("last_topics", [topic.id for topic in topics]),
         SlotSet("last_paras", sorted(paras)),
+        SlotSet("last_situation", situation(message)),
     ]
+
+
+def escalates(message: dict[str, Any], topics: list[Topic]) -> bool:
+    """Whether the answer to `message` on `topics` carries the safeguarding escalation."""
+    return any(topic.safeguarding for topic in topics) or is_safeguarding_message(message)
+
+
+def safeguarding_state(tracker: Tracker, escalated: bool) -> list[dict[str, Any]]:
+    """Opens the safeguarding turns with an escalation; any other answer closes them."""
+    if escalated:
+        return [SlotSet(SAFEGUARDING_SLOT, True)]
+    return [SlotSet(SAFEGUARDING_SLOT, False)] if tracker.get_slot(SAFEGUARDING_SLOT) else []
 
 
 def utter_safeguarding(
     dispatcher: CollectingDispatcher, message: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    return utter_topics(dispatcher, message, [knowledge_base().safeguarding_topic])
+    events = utter_topics(dispatcher, message, [knowledge_base().safeguarding_topic])
+    return [*events, SlotSet(SAFEGUARDING_SLOT, True)]
+
+
+def close_answer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    message: dict[str, Any],
+    topics: list[Topic],
+    others: list[Topic],
+) -> list[dict[str, Any]]:
+    """After the answer to `message` on `topics`: the optional choices, unless it escalated a
+    safeguarding concern (no "Did that answer your question?" then), and the safeguarding
+    state."""
+    escalated = escalates(message, topics)
+    if not escalated:
+        offer_choices(dispatcher, tracker.get_latest_input_channel(), others)
+    return safeguarding_state(tracker, escalated)
 
 
 def runner_up(message: dict[str, Any], topic: Topic) -> Topic | None:
@@ -141,9 +221,11 @@ class ActionAnswerPolicy(Action):
         if topic is None:
             dispatcher.utter_message(text=ASK_REPHRASE)
             return []
+        previous = knowledge_base().topic(tracker.get_slot("last_topic"))
+        if previous and is_elliptical(message):
+            # the previous question's rule, for the situation so far changed by this message
+            topic, message = previous, with_situation(message, tracker)
         topics = [topic, *(t for t in clause_topics(message) if t != topic)]
         events = utter_topics(dispatcher, message, topics)
-        offer_choices(
-            dispatcher, tracker.get_latest_input_channel(), other_choices(message, topics)
-        )
-        return events
+        others = other_choices(message, topics)
+        return events + close_answer(dispatcher, tracker, message, topics, others)

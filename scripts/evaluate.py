@@ -1,10 +1,12 @@
 """Scores the running assistant on the held-out development set, over the REST webhook.
 
     python -m scripts.evaluate [--url http://127.0.0.1:5005] [--dev tests/dev_set.yml]
+    python -m scripts.evaluate --conversations [tests/dev_conversations.yml]
 
 Each question goes to a new conversation. Prints, per kind of item: primary paragraph
 cited (in scope), verdict right (permission questions), roles named, safeguarding
-escalated, out-of-scope declined without a citation; and lists the misses.
+escalated, out-of-scope declined without a citation; and lists the misses. With
+--conversations it scores multi-turn conversations instead (scripts/evaluate_conversations.py).
 """
 
 from __future__ import annotations
@@ -55,10 +57,11 @@ def verdict_of(text: str) -> str | None:
     return VERDICT_OPENINGS.get(first_word.group(1).lower()) if first_word else None
 
 
-def ask(url: str, question: str, timeout: float = 60) -> list[dict]:
+def ask(url: str, question: str, timeout: float = 60, sender: str | None = None) -> list[dict]:
+    """The replies to `question`, in a new conversation unless `sender` continues one."""
     response = requests.post(
         f"{url}/webhooks/rest/webhook",
-        json={"sender": f"eval-{uuid.uuid4().hex}", "message": question},
+        json={"sender": sender or f"eval-{uuid.uuid4().hex}", "message": question},
         timeout=timeout,
     )
     response.raise_for_status()
@@ -117,12 +120,30 @@ def print_report(scores: dict[str, Score], show_misses: bool = True) -> None:
 
 
 def main() -> int:
+    # imported here: that module uses this one's request and scoring helpers
+    from scripts.evaluate_conversations import (
+        DEFAULT_CONVERSATIONS,
+        evaluate_conversations,
+        print_conversation_report,
+    )
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV_SET)
+    parser.add_argument(
+        "--conversations",
+        type=Path,
+        nargs="?",
+        const=DEFAULT_CONVERSATIONS,
+        help="score the multi-turn conversations of this file (default %(const)s)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not list the misses")
     args = parser.parse_args()
-    print_report(evaluate(args.url, args.dev), show_misses=not args.quiet)
+    if args.conversations:
+        result = evaluate_conversations(args.url, args.conversations)
+        print_conversation_report(result, show_misses=not args.quiet)
+    else:
+        print_report(evaluate(args.url, args.dev), show_misses=not args.quiet)
     return 0
 
 

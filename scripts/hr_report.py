@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from actions.answers import mentions_safeguarding
-from actions.feedback import SKIP_WORDS
+from actions.feedback import SKIP_WORDS, reads_as_question
 from actions.knowledge import (
     KnowledgeBase,
     canonical_entities,
@@ -177,9 +177,21 @@ def one_line(text: str) -> str:
     return without_contact_details(" ".join(text.split()))
 
 
+def is_comment(feedback: Turn, following: Turn | None) -> bool:
+    """Whether the message after a thumbs-down is its comment: the assistant answers one
+    that asks something (actions/feedback.py) and keeps no comment."""
+    return (
+        feedback.intent == FEEDBACK_NEGATIVE
+        and following is not None
+        and not is_feedback(following)
+        and not reads_as_question(following.text)
+    )
+
+
 def add_feedback(report: Report, turns: list[Turn], kb: KnowledgeBase) -> set[int]:
     """Counts feedback and collects the comment after each thumbs-down, unless it or the
-    message answered is private. Returns the positions of feedback and comment turns."""
+    message answered is private. Returns the positions of feedback and comment turns (a
+    question asked instead of a comment stays a question)."""
     used: set[int] = set()
     for i, turn in enumerate(turns):
         if not is_feedback(turn):
@@ -187,7 +199,7 @@ def add_feedback(report: Report, turns: list[Turn], kb: KnowledgeBase) -> set[in
         report.feedback[turn.intent] += 1
         used.add(i)
         comment = turns[i + 1] if i + 1 < len(turns) else None
-        if turn.intent != FEEDBACK_NEGATIVE or comment is None or is_feedback(comment):
+        if not is_comment(turn, comment):
             continue
         used.add(i + 1)
         rated = turns[i - 1] if i > 0 else comment

@@ -81,6 +81,10 @@ def test_crest_on_personal_account_is_refused_with_citation():
         "last_topic": "crest_logo_personal",
         "last_topics": ["crest_logo_personal"],
         "last_paras": [23],
+        "last_situation": [
+            {"entity": "asset", "value": "crest"},
+            {"entity": "platform", "value": "twitter"},
+        ],
     }
 
 

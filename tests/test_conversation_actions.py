@@ -1,13 +1,17 @@
 """Follow-ups, help menu, clarification and feedback actions, with trackers built in code."""
 
 import asyncio
+from pathlib import Path
 
 import pytest
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionClarify
-from actions.feedback import ActionRecordFeedback
+from actions.feedback import ActionRecordFeedback, ValidateFeedbackForm, reads_as_question
 from actions.follow_ups import (
     NO_CONTEXT,
+    ActionAnswerFacet,
     ActionAnswerFollowUp,
     ActionExplainWhy,
     ActionNameParagraphs,
@@ -16,6 +20,7 @@ from actions.follow_ups import (
 from actions.help import ActionHelp, ActionHelpArea
 from actions.knowledge import knowledge_base, paragraphs
 from actions.policy_answer import ActionAnswerPolicy
+from actions.safeguarding import ActionSafeguardingFollowUp
 from tests.actions_helpers import (
     button_payloads,
     entity,
@@ -258,3 +263,251 @@ def test_the_handover_gives_hrs_contact_details_once_configured(tmp_path, monkey
     monkeypatch.setenv("SMP_CONTACTS_FILE", str(path))
     messages, _ = run(ActionClarify(), clarified_once("still something vague"))
     assert "Director of Human Resources: https://intranet.example/hr" in texts(messages)
+
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+
+
+def validate_comment(text, intent):
+    """The slots the feedback form's validation sets for `text`, typed when asked."""
+    tracker = tracker_for(text, intent, slots={"requested_slot": "feedback_comment"})
+    tracker.active_loop = {"name": "feedback_form"}
+    dispatcher = CollectingDispatcher()
+    return slot_values(asyncio.run(ValidateFeedbackForm().run(dispatcher, tracker, DOMAIN)))
+
+
+def test_a_comment_after_a_thumbs_down_is_kept():
+    comment = "it didn't say what counts as a justifiable reason"
+    assert validate_comment(comment, "ask_recruitment_screening")["feedback_comment"] == comment
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("could I actually be sacked over one post?", "ask_disciplinary_consequences"),
+        ("who can give me access", "ask_official_account_posting"),
+        ("what about facebook", "follow_up_other"),
+        ("/ask_copyright", "ask_copyright"),
+    ],
+)
+def test_a_question_after_a_thumbs_down_is_not_taken_as_the_comment(text, intent):
+    assert "feedback_comment" not in validate_comment(text, intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Could I be sacked?", True),
+        ("when can we start again", True),
+        ("and if it's a parent?", True),
+        ("the answer was too long", False),
+        ("it didn't mention agency staff", False),
+        ("skip", False),
+        ("whatever, wrong topic", False),
+    ],
+)
+def test_questions_are_told_from_comments(text, question):
+    assert reads_as_question(text) is question
+
+
+DISCLOSURE = "a girl in year 9 told me a volunteer has been messaging her on snapchat"
+AFTER_DISCLOSURE = {
+    "last_topic": "safeguarding_concern",
+    "last_topics": ["safeguarding_concern"],
+    "last_paras": [33],
+    "safeguarding_open": True,
+}
+
+
+def test_a_disclosure_gets_the_escalation_without_thumbs_and_opens_the_safeguarding_turns():
+    tracker = tracker_for(
+        DISCLOSURE,
+        "report_safeguarding_concern",
+        entities=[entity("person", "girl"), entity("platform", "snapchat")],
+    )
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert "Designated Safeguarding Lead (DSL)" in texts(messages)
+    assert "Did that answer" not in texts(messages)
+    assert button_payloads(messages) == []
+    assert slot_values(events)["safeguarding_open"] is True
+
+
+def test_the_next_ordinary_answer_closes_the_safeguarding_turns_and_has_thumbs():
+    tracker = tracker_for("crest on fb?", "ask_crest_logo_personal", slots=AFTER_DISCLOSURE)
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert "/feedback_positive" in button_payloads(messages)
+    assert slot_values(events)["safeguarding_open"] is False
+
+
+def safeguarding_follow_up(text, intent="nlu_fallback", confidence=0.3, entities=None):
+    tracker = tracker_for(text, intent, confidence, entities=entities, slots=AFTER_DISCLOSURE)
+    return run(ActionSafeguardingFollowUp(), tracker)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "named", "not_named"),
+    [
+        (
+            "who do I go to first?",
+            "ask_policy_owner",
+            "Designated Safeguarding Lead (DSL) first",
+            "",
+        ),
+        ("what if the DSL is the person?", "report_safeguarding_concern", "(LADO), within", ""),
+        ("where is the LADO?", "nlu_fallback", "Community & Children's Services", ""),
+        ("should I tell the parents?", "out_of_scope", "doesn't say", "Director"),
+    ],
+)
+def test_later_safeguarding_turns_are_answered_from_paragraph_33(text, intent, named, not_named):
+    messages, events = safeguarding_follow_up(text, intent)
+    reply = texts(messages)
+    assert named in reply and "Source: Paragraph 33 " in reply
+    assert not (not_named and not_named in reply)
+    assert button_payloads(messages) == [] and "Did that answer" not in reply
+    assert "safeguarding_open" not in slot_values(events)
+
+
+def test_the_policy_being_silent_still_gives_both_routes():
+    messages, _ = safeguarding_follow_up("should I screenshot the messages?", "out_of_scope")
+    reply = texts(messages)
+    assert "doesn't say" in reply
+    assert "Designated Safeguarding Lead (DSL)" in reply and "(LADO)" in reply
+
+
+@pytest.mark.parametrize("text", ["thanks, I'll speak to the DSL", "ok thank you", "will do"])
+def test_thanks_after_a_disclosure_is_acknowledged_without_a_citation(text):
+    messages, _ = safeguarding_follow_up(text, "thank", 0.9)
+    assert "Paragraph" not in texts(messages) and "You're welcome" in texts(messages)
+    assert button_payloads(messages) == []
+
+
+def test_configured_contact_routes_come_with_the_follow_up(tmp_path, monkeypatch):
+    path = tmp_path / "contacts.yml"
+    path.write_text("contacts:\n  lado: {phone: '020 7000 0001'}\n")
+    monkeypatch.setenv("SMP_CONTACTS_FILE", str(path))
+    messages, _ = safeguarding_follow_up("what if the DSL is the person?")
+    assert "Local Authority's Designated Officer (LADO): 020 7000 0001" in texts(messages)
+
+
+def test_a_new_topic_after_a_disclosure_gets_the_ordinary_answer_and_closes_the_turns():
+    messages, events = safeguarding_follow_up(
+        "can I use the crest on my linkedin?",
+        "ask_crest_logo_personal",
+        0.9,
+        entities=[entity("asset", "crest"), entity("platform", "linkedin")],
+    )
+    assert texts(messages).startswith("No.") and "Paragraph 23" in texts(messages)
+    assert "/feedback_positive" in button_payloads(messages)
+    assert slot_values(events)["safeguarding_open"] is False
+
+
+def test_an_off_topic_question_after_a_disclosure_is_declined_and_closes_the_turns():
+    messages, events = safeguarding_follow_up(
+        "how many days of annual leave do i get?", "out_of_scope", 0.9
+    )
+    assert "doesn't cover that" in texts(messages) and "Paragraph" not in texts(messages)
+    assert slot_values(events)["safeguarding_open"] is False
+
+
+FACETS = [
+    ("create_work_account", "who has the final say?", "Your departmental Chief Officer", 12),
+    ("report_disparaging_content", "how quickly?", "As soon as possible", 36),
+    ("crisis", "when can we start again?", "Not until you are given clearance", 18),
+    ("official_account_posting", "who decides that?", "The Digital Communications Manager", 11),
+    ("contractor_requests", "who do I send it to?", "City Procurement.", 19),
+]
+
+
+@pytest.mark.parametrize(("topic_id", "text", "opening", "para"), FACETS)
+def test_a_facet_follow_up_puts_the_role_or_time_first(topic_id, text, opening, para):
+    tracker = tracker_for(text, "ask_facet", slots={"last_topics": [topic_id]})
+    messages, events = run(ActionAnswerFacet(), tracker)
+    assert messages[0]["text"].startswith(opening)
+    assert f"Source: Paragraph {para} " in messages[0]["text"]
+    assert slot_values(events)["last_topic"] == topic_id
+
+
+def test_a_facet_the_data_does_not_single_out_gets_the_whole_answer_again():
+    slots = {"last_topics": ["create_work_account"]}
+    messages, _ = run(
+        ActionAnswerFacet(), tracker_for("is it likely to be refused?", "ask_facet", slots=slots)
+    )
+    assert "rarely refused" in texts(messages) and "Paragraph 12" in texts(messages)
+
+
+def test_a_follow_up_keeps_the_person_of_the_previous_question():
+    slots = {
+        "last_topics": ["photo_permission"],
+        "last_situation": [{"entity": "person", "value": "pupils"}],
+    }
+    tracker = tracker_for(
+        "what about on facebook?",
+        "follow_up_other",
+        entities=[entity("platform", "facebook")],
+        slots=slots,
+    )
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    assert "parents or guardians" in texts(messages)
+    assert {"entity": "person", "value": "pupils"} in slot_values(events)["last_situation"]
+
+
+def test_a_follow_up_naming_another_person_replaces_the_previous_one():
+    slots = {
+        "last_topics": ["photo_permission"],
+        "last_situation": [{"entity": "person", "value": "pupils"}],
+    }
+    tracker = tracker_for(
+        "and colleagues?", "follow_up_other", entities=[entity("person", "colleagues")], slots=slots
+    )
+    messages, _ = run(ActionAnswerFollowUp(), tracker)
+    assert "parents or guardians" not in texts(messages)
+
+
+def test_a_short_follow_up_classified_elsewhere_stays_with_the_previous_rule():
+    slots = {"last_topic": "policy_when_applies", "last_topics": ["policy_when_applies"]}
+    tracker = tracker_for("even on my own phone?", "ask_personal_use_at_work", slots=slots)
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert texts(messages).startswith("Yes.") and "Paragraph 8" in texts(messages)
+    assert slot_values(events)["last_topic"] == "policy_when_applies"
+
+
+def test_a_pronoun_takes_the_object_of_the_previous_question():
+    slots = {
+        "last_topic": "photo_permission",
+        "last_topics": ["photo_permission"],
+        "last_situation": [{"entity": "person", "value": "pupils"}],
+    }
+    tracker = tracker_for(
+        "can I share it on the school's Twitter then?",
+        "ask_professional_account_conduct",
+        entities=[entity("platform", "twitter")],
+        slots=slots,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert texts(messages).startswith("Only with specific permission from their parents")
+    assert "Paragraph 17" in texts(messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it ok to go on tiktok during my lunch break?",
+        "and can I post on facebook while I'm on shift at the market?",
+    ],
+)
+def test_a_question_with_a_topic_of_its_own_is_answered_on_that_topic(text):
+    slots = {"last_topic": "crest_logo_personal", "last_topics": ["crest_logo_personal"]}
+    tracker = tracker_for(text, "ask_personal_use_at_work", slots=slots)
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert "Paragraphs 20 and 34" in texts(messages) and "Paragraph 23" not in texts(messages)
+
+
+def test_a_short_follow_up_on_the_same_topic_keeps_the_previous_person():
+    slots = {
+        "last_topic": "photo_permission",
+        "last_topics": ["photo_permission"],
+        "last_situation": [{"entity": "person", "value": "pupils"}],
+    }
+    tracker = tracker_for("and on the school website?", "ask_photo_permission", slots=slots)
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert "parents or guardians" in texts(messages)

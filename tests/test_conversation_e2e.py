@@ -84,7 +84,7 @@ def test_a_thumbs_down_comment_is_kept_in_the_tracker_store(servers):
     answer = servers.send(sender, "can i check a candidate's instagram before the interview")
     thumbs = {b["title"]: b["payload"] for b in buttons_of(answer)}
     asked = text_of(servers.send(sender, thumbs["👎 No"]))
-    assert "What was missing" in asked
+    assert "what was missing" in asked
     comment = "it didn't say what counts as a justifiable reason"
     assert "recorded for HR" in text_of(servers.send(sender, comment))
     slots = [e for e in servers.tracker_events(sender) if e["event"] == "slot"]
@@ -93,6 +93,39 @@ def test_a_thumbs_down_comment_is_kept_in_the_tracker_store(servers):
     ]
     follow_on = text_of(servers.send(sender, "can i friend a pupil?"))
     assert "Paragraph 33" in follow_on
+
+
+def test_a_question_after_a_thumbs_down_is_answered_not_kept_as_a_comment(servers):
+    sender = new_sender()
+    servers.send(sender, "what happens if i post something stupid")
+    assert "what was missing" in text_of(servers.send(sender, "that didn't help"))
+    answer = text_of(servers.send(sender, "could I actually be sacked over one post?"))
+    assert "dismissal" in answer and "Paragraph" in answer
+    assert "recorded for HR" not in answer
+    comments = [e for e in servers.tracker_events(sender) if e.get("name") == "feedback_comment"]
+    assert all(e["value"] is None for e in comments)
+    assert "Paragraph 23" in text_of(servers.send(sender, "can i use the crest on facebook?"))
+
+
+def test_a_disclosure_is_escalated_once_and_later_turns_answered_with_care(servers):
+    sender = new_sender()
+    disclosure = servers.send(
+        sender, "a pupil told me a volunteer has been messaging her on snapchat at night"
+    )
+    assert "Designated Safeguarding Lead (DSL)" in text_of(disclosure)
+    assert not buttons_of(disclosure) and "Did that answer" not in text_of(disclosure)
+    first = servers.send(sender, "who do I go to first?")
+    assert "(DSL) first" in text_of(first) and "Paragraph 33" in text_of(first)
+    assert not buttons_of(first)
+    thanks = servers.send(sender, "thanks, I'll speak to the DSL")
+    assert "Paragraph" not in text_of(thanks) and not buttons_of(thanks)
+
+
+def test_a_short_follow_up_about_the_same_rule_is_answered_from_it(servers):
+    sender = new_sender()
+    servers.send(sender, "there's a major incident, can our department account keep posting?")
+    again = text_of(servers.send(sender, "when can we start again?"))
+    assert again.startswith("Not until you are given clearance") and "Paragraph 18" in again
 
 
 def test_a_second_miss_hands_over_to_hr(servers):

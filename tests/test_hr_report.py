@@ -235,6 +235,23 @@ def test_refuses_a_missing_sqlite_file(tmp_path):
         hr_report.load_events(f"sqlite:///{tmp_path / 'missing.db'}", 0, 1)
 
 
+def test_a_question_after_a_thumbs_down_is_not_listed_as_a_comment(tmp_path):
+    clock = Clock(2026, 11, 2, 12)
+    question = "could I actually be sacked over one post?"
+    events = [
+        *session_start(clock),
+        *user(clock, CREST, "ask_crest_logo_personal"),
+        *answered(clock, "crest_logo_personal"),
+        *user(clock, "/feedback_negative", "feedback_negative"),
+        *user(clock, question, "ask_disciplinary_consequences"),
+    ]
+    out = tmp_path / "hr-report.md"
+    hr_report.write_report(save(tmp_path / "tracker.db", {"dana": events}), SINCE, UNTIL, out)
+    text = out.read_text(encoding="utf-8")
+    assert question not in text
+    assert "No comments after a thumbs-down." in text
+
+
 def test_a_skipped_thumbs_down_comment_is_not_listed(tmp_path):
     clock = Clock(2026, 11, 2, 12)
     events = [

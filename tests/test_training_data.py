@@ -10,8 +10,9 @@ from actions.knowledge import knowledge_base, paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSATION_INTENTS = {"greet", "goodbye", "thank", "help", "bot_challenge", "out_of_scope"}
-FOLLOW_UP_INTENTS = {"follow_up_other", "ask_why", "ask_quote", "ask_which_paragraph"}
+FOLLOW_UP_INTENTS = {"follow_up_other", "ask_facet", "ask_why", "ask_quote", "ask_which_paragraph"}
 MENU_AND_FEEDBACK_INTENTS = {"help_area", "none_of_these", "feedback_positive", "feedback_negative"}
+HELD_OUT_WORDS = 5
 OTHER_INTENTS = CONVERSATION_INTENTS | FOLLOW_UP_INTENTS | MENU_AND_FEEDBACK_INTENTS
 
 
@@ -90,3 +91,12 @@ def test_the_action_server_serves_exactly_the_domains_custom_actions():
     executor = ActionExecutor()
     executor.register_package("actions")
     assert set(executor.actions) == set(load("domain.yml")["actions"])
+
+
+def test_development_conversations_are_held_out():
+    """No message of five words or more is a training example ("why?", "quote it" may be)."""
+    trained = {normalised(e) for examples in training_examples().values() for e in examples}
+    for conversation in load("tests/dev_conversations.yml"):
+        for turn in conversation["turns"]:
+            if len(turn["say"].split()) >= HELD_OUT_WORDS:
+                assert normalised(turn["say"]) not in trained, turn["say"]
