@@ -40,18 +40,15 @@ def mentions_safeguarding(kb: KnowledgeBase, text: str, entities: dict[str, set[
 def safeguarding_escalation(kb: KnowledgeBase, contacts: dict[str, dict[str, str]]) -> str:
     dsl, lado = (kb.role_names[role] for role in kb.safeguarding_roles)
     lines = [
-        "If you have any concern about an individual's behaviour towards a pupil or "
-        "vulnerable person:",
-        f"1. Contact the {dsl} first.",
-        f"2. Or contact the {lado}, in the Department of Community & Children's Services.",
+        "If you have any concerns around an individual's behaviour, you can contact:",
+        f"1. the {dsl} in the first instance,",
+        f"2. or the {lado}, in the Department of Community & Children's Services.",
     ]
     lines += [
         contact_line(kb.role_names[role], contacts[role])
         for role in kb.safeguarding_roles
         if role in contacts
     ]
-    if kb.safeguarding_roles[0] not in contacts:
-        lines.append("If you do not know who your DSL is, your line manager can tell you.")
     return "\n".join(lines)
 
 
