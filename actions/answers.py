@@ -3,12 +3,18 @@ actions call these functions, and the tests call them directly."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from actions.contacts import contact_line
 from actions.knowledge import KnowledgeBase, Topic, cite, contains_phrase
 
 SAFEGUARDING_PERSONS = {"pupil", "vulnerable person"}
+# question forms (addons/question_form.py) whose answer opens without a verdict word
+WH_FORMS = {"who", "wh"}
+# yes/no forms that a permission verdict ("No. Do not ...") does not answer
+OTHER_QUESTION_FORMS = {"consequence", "scope"}
+LEADING_VERDICT = re.compile(r"^(?:Yes|No)(?:, it can)?[.,:]\s*")
 OUT_OF_SCOPE = (
     "The Social Media Policy doesn't cover that, so I can't answer it. For other HR questions, "
     "please contact Human Resources."
@@ -59,6 +65,23 @@ def role_contacts(kb: KnowledgeBase, roles: tuple[str, ...], contacts: dict) -> 
     return "Contact details:\n" + "\n".join(lines) if lines else None
 
 
+def without_verdict(answer: str) -> str:
+    rest = LEADING_VERDICT.sub("", answer, count=1)
+    return rest[:1].upper() + rest[1:]
+
+
+def opened_for(form: str | None, answer: str, openings: dict[str, str]) -> str:
+    """The answer opened for the question's form: the opening the knowledge base gives for
+    that form where the policy supports one ("Yes, it can." to "could X get me
+    disciplined?"); otherwise no verdict word for a wh-question, nor a permission verdict
+    for a question about consequences or scope."""
+    if form in openings:
+        return f"{openings[form]} {without_verdict(answer)}"
+    if form in WH_FORMS or form in OTHER_QUESTION_FORMS:
+        return without_verdict(answer)
+    return answer
+
+
 def policy_answer(
     kb: KnowledgeBase,
     topic: Topic,
@@ -66,12 +89,15 @@ def policy_answer(
     entities: dict[str, set[str]],
     contacts: dict[str, dict[str, str]],
     escalate_mentions: bool = True,
+    form: str | None = None,
 ) -> Reply:
-    """The reply to a question on `topic`. The safeguarding escalation comes with a
-    safeguarding topic, and with any topic whose question mentions a pupil's or vulnerable
-    person's safety unless `escalate_mentions` is off (another answer carries it)."""
+    """The reply to a question on `topic`, opened for the question's `form`. The
+    safeguarding escalation comes with a safeguarding topic, and with any topic whose
+    question mentions a pupil's or vulnerable person's safety unless `escalate_mentions` is
+    off (another answer carries it)."""
     variant = next((v for v in topic.variants if v.matches(text, entities)), None)
-    answer = variant.answer if variant else topic.answer
+    source = variant or topic
+    answer = opened_for(form, source.answer, source.openings)
     escalate = topic.safeguarding or (
         escalate_mentions and mentions_safeguarding(kb, text, entities)
     )

@@ -21,6 +21,7 @@ class Variant:
     words: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     paras: tuple[int, ...] = ()
+    openings: dict[str, str] = field(default_factory=dict)
 
     def matches(self, text: str, entities: dict[str, set[str]]) -> bool:
         by_entity = any(
@@ -44,6 +45,7 @@ class Topic:
     roles: tuple[str, ...] = ()
     safeguarding: bool = False
     variants: tuple[Variant, ...] = ()
+    openings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def _variant(raw: dict, topic_verdict: str | None) -> Variant:
         words=tuple(raw.get("words", ())),
         unless=tuple(raw.get("unless", ())),
         paras=tuple(raw.get("paras", ())),
+        openings=raw.get("openings", {}),
     )
 
 
@@ -123,6 +126,7 @@ def _topic(raw: dict) -> Topic:
         roles=tuple(raw.get("roles", ())),
         safeguarding=raw.get("safeguarding", False),
         variants=tuple(_variant(v, verdict) for v in raw.get("variants", ())),
+        openings=raw.get("openings", {}),
     )
 
 
