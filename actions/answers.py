@@ -95,13 +95,13 @@ def policy_answer(
     safeguarding escalation comes with a safeguarding topic, and with any topic whose
     question mentions a pupil's or vulnerable person's safety unless `escalate_mentions` is
     off (another answer carries it)."""
-    variant = next((v for v in topic.variants if v.matches(text, entities)), None)
-    source = variant or topic
+    rule = next((r for r in topic.rules if r.matches(text, entities)), None)
+    source = rule or topic
     answer = opened_for(form, source.answer, source.openings)
     escalate = topic.safeguarding or (
         escalate_mentions and mentions_safeguarding(kb, text, entities)
     )
-    own = tuple(dict.fromkeys((variant.paras if variant else ()) + topic.paras))
+    own = tuple(dict.fromkeys((rule.paras if rule else ()) + topic.paras))
     cited = own + (kb.safeguarding_paras if escalate else ())
     messages = [f"{answer}\n{source_line(cited)}"]
     if escalate:

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from actions.answers import policy_answer
-from actions.knowledge import knowledge_base, paragraphs
+from actions.knowledge import Rule, Situation, knowledge_base, paragraphs
 from scripts.import_policy import DEFAULT_SOURCE, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,16 +31,16 @@ def squash(text: str) -> str:
 
 
 def all_answers() -> list[tuple[str, str, str | None]]:
-    """(topic id, answer text, verdict) for every topic and variant."""
+    """(topic id, answer text, verdict) for every topic and rule."""
     found = []
     for topic in knowledge_base().topics:
         found.append((topic.id, topic.answer, topic.verdict))
-        found += [(topic.id, v.answer, v.verdict) for v in topic.variants]
+        found += [(topic.id, rule.answer, rule.verdict) for rule in topic.rules]
     return found
 
 
 def all_texts() -> list[tuple[str, str]]:
-    """(topic id, text) for every answer, variant answer and follow-up "why?" reply."""
+    """(topic id, text) for every answer, rule answer and follow-up "why?" reply."""
     answers = [(topic_id, answer) for topic_id, answer, _ in all_answers()]
     return answers + [(topic.id, topic.why) for topic in knowledge_base().topics]
 
@@ -141,3 +141,30 @@ def test_every_topic_but_a_definition_is_in_some_area():
     listed = {topic_id for area in kb.areas for topic_id in area.topic_ids}
     unlisted = {topic.id for topic in kb.topics if topic.id not in listed}
     assert {topic_id for topic_id in unlisted if not topic_id.startswith("definition_")} == set()
+
+
+def test_a_rule_applies_only_when_every_situation_it_names_is_stated():
+    personal = Situation("account.personal", ("my own account",))
+    crisis = Situation("circumstances.in_a_crisis", ("emergency",), unless=("no emergency",))
+    rule = Rule("Yes.", "yes", situations=(personal, crisis))
+    assert rule.matches("can i post on my own account in the emergency", {})
+    assert not rule.matches("can i post on my own account", {})
+    assert not rule.matches("there is no emergency, can i post on my own account", {})
+
+
+def test_a_rule_for_a_person_needs_that_person_named():
+    rule = next(r for r in knowledge_base().topic("photo_permission").rules if r.applies_to)
+    assert rule.matches("can i post the sports day photos", {"person": {"pupil"}})
+    assert not rule.matches("can i post the sports day photos", {})
+
+
+def test_every_situation_is_named_by_some_rule():
+    raw = yaml.safe_load((ROOT / "data/policy/knowledge.yml").read_text())
+    declared = {f"{kind}.{name}" for kind, cases in raw["situations"].items() for name in cases}
+    used = {
+        situation.name
+        for topic in knowledge_base().topics
+        for rule in topic.rules
+        for situation in rule.situations
+    }
+    assert declared == used

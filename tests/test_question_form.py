@@ -117,7 +117,7 @@ def reply(question, intent, form, confidence=0.9, entities=()):
             "who",
             "Your departmental Chief Officer and the Digital Communications Manager.",
         ),
-        # a variant with its own opening: the crisis rule does not stop personal accounts
+        # a rule with its own opening: the crisis rule does not stop personal accounts
         (
             "have I got to stop posting on my personal account during the emergency?",
             "ask_crisis",
