@@ -356,11 +356,8 @@ CASES = [
         28,
         "What happens if I break the policy?",
         "ask_disciplinary_consequences",
-        cites=(27,),
-        present=(
-            "in the reasonably held belief of the City Corporation",
-            "fundamentally undermine",
-        ),
+        cites=(26, 29, 30),
+        absent=("expected not to undermine",),
     ),
     Case(
         29,
@@ -470,3 +467,9 @@ def test_31_the_bullying_why_rests_on_the_guiding_principles():
     topic = knowledge_base().topic("bullying_harassment")
     assert topic.why_paras == (10,)
     assert "Code of Conduct" in topic.why
+
+
+def test_28_the_trust_and_confidence_reason_keeps_the_policys_qualifiers():
+    why = knowledge_base().topic("disciplinary_consequences").why
+    assert "in the reasonably held belief of the City Corporation" in why
+    assert "fundamentally undermine the required relationship of trust and confidence" in why
