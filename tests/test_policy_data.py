@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.answers import policy_answer
+from actions.answers import opened_for, policy_answer, without_verdict
 from actions.knowledge import Rule, Situation, knowledge_base, paragraphs
 from scripts.import_policy import DEFAULT_SOURCE, parse
 
@@ -168,3 +168,15 @@ def test_every_situation_is_named_by_some_rule():
         for situation in rule.situations
     }
     assert declared == used
+
+
+def test_every_opening_reads_as_one_sentence_before_the_answer():
+    """An opening replaces the answer's own "Yes"/"No" and repeats nothing of it."""
+    for topic in knowledge_base().topics:
+        for source in (topic, *topic.rules):
+            for form, opening in source.openings.items():
+                assert opening.endswith("."), (topic.id, form)
+                rest = opened_for(form, source.answer, source.openings)[len(opening) + 1 :]
+                assert not rest.startswith(("Yes", "No")), (topic.id, form)
+                said = without_verdict(opening).rstrip(".").lower()
+                assert not (said and rest.lower().startswith(said)), (topic.id, form)
