@@ -96,10 +96,14 @@ class FormModel:
     def _vectorizer(self) -> CountVectorizer:
         return CountVectorizer(**VECTORIZER_SETTINGS, vocabulary=self.vocabulary)
 
+    @cached_property
+    def _weights(self) -> np.ndarray:
+        return np.array(self.coef).T
+
     def predict(self, texts: list[str]) -> list[tuple[str, float]]:
         """The likeliest form of each text, with its probability."""
         features = normalize(self._vectorizer.transform(texts))
-        scores = features @ np.array(self.coef).T + self.intercept
+        scores = features @ self._weights + np.array(self.intercept)
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         probabilities = scores / scores.sum(axis=1, keepdims=True)
         best = probabilities.argmax(axis=1)
