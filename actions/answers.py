@@ -12,6 +12,7 @@ from actions.knowledge import KnowledgeBase, Topic, cite, contains_phrase
 SAFEGUARDING_PERSONS = {"pupil", "vulnerable person"}
 # question forms (addons/question_form.py) whose answer opens without a verdict word
 WH_FORMS = {"who", "wh"}
+YES_NO_FORMS = {"permission", "obligation", "consequence", "scope", "yes_no"}
 # yes/no forms that a permission verdict ("No. Do not ...") does not answer
 OTHER_QUESTION_FORMS = {"consequence", "scope"}
 LEADING_VERDICT = re.compile(r"^(?:Yes|No)(?:, it can)?[.,:]\s*")
@@ -70,13 +71,19 @@ def without_verdict(answer: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
-def opened_for(form: str | None, answer: str, openings: dict[str, str]) -> str:
+def opened_for(
+    form: str | None, answer: str, openings: dict[str, str], verdict: str | None = None
+) -> str:
     """The answer opened for the question's form: the opening the knowledge base gives for
     that form where the policy supports one ("Yes, it can." to "could X get me
-    disciplined?"); otherwise no verdict word for a wh-question, nor a permission verdict
-    for a question about consequences or scope."""
-    if form in openings:
-        return f"{openings[form]} {without_verdict(answer)}"
+    disciplined?"), or its `yes_no` opening for any other yes/no question the answer's own
+    verdict does not answer; otherwise no verdict word for a wh-question, nor a permission
+    verdict for a question about consequences or scope."""
+    opening = openings.get(form or "")
+    if opening is None and form in YES_NO_FORMS and (form != "permission" or not verdict):
+        opening = openings.get("yes_no")
+    if opening:
+        return f"{opening} {without_verdict(answer)}"
     if form in WH_FORMS or form in OTHER_QUESTION_FORMS:
         return without_verdict(answer)
     return answer
@@ -97,7 +104,7 @@ def policy_answer(
     off (another answer carries it)."""
     rule = next((r for r in topic.rules if r.matches(text, entities)), None)
     source = rule or topic
-    answer = opened_for(form, source.answer, source.openings)
+    answer = opened_for(form, source.answer, source.openings, source.verdict)
     escalate = topic.safeguarding or (
         escalate_mentions and mentions_safeguarding(kb, text, entities)
     )

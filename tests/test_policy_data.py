@@ -176,7 +176,8 @@ def test_every_opening_reads_as_one_sentence_before_the_answer():
         for source in (topic, *topic.rules):
             for form, opening in source.openings.items():
                 assert opening.endswith("."), (topic.id, form)
-                rest = opened_for(form, source.answer, source.openings)[len(opening) + 1 :]
+                composed = opened_for(form, source.answer, source.openings, source.verdict)
+                rest = composed[len(opening) + 1 :]
                 assert not rest.startswith(("Yes", "No")), (topic.id, form)
                 said = without_verdict(opening).rstrip(".").lower()
                 assert not (said and rest.lower().startswith(said)), (topic.id, form)

@@ -159,13 +159,45 @@ def test_a_consequence_question_without_a_policy_opening_gets_no_permission_verd
     assert answer.startswith("Under no circumstances")
 
 
+@pytest.mark.parametrize(
+    ("question", "intent", "form", "opening"),
+    [
+        ("do youtube comments count?", "ask_definition_social_media", "obligation", "Yes, if"),
+        (
+            "is one bad tweet gross misconduct?",
+            "ask_disciplinary_consequences",
+            "yes_no",
+            "Yes, it can.",
+        ),
+        (
+            "does reposting count the same as writing it?",
+            "ask_responsibility_for_shares",
+            "scope",
+            "Yes. You are individually responsible",
+        ),
+    ],
+)
+def test_any_yes_no_question_gets_the_topics_yes_no_opening(question, intent, form, opening):
+    assert reply(question, intent, form).startswith(opening)
+
+
+def test_should_i_accept_a_pupils_request_keeps_the_policys_no():
+    answer = reply(
+        "one of my year 11s asked to follow me, should i accept?",
+        "ask_contact_with_pupils",
+        "obligation",
+        entities=[entity("person", "pupil")],
+    )
+    assert answer.startswith("No. Under no circumstances")
+
+
 def test_a_permission_question_keeps_the_topic_verdict():
     answer = reply("can i use the crest on my twitter", "ask_crest_logo_personal", "permission")
     assert answer.startswith("No. Personal accounts must not intentionally use")
 
 
 def test_an_unsure_form_keeps_the_topic_verdict():
-    answer = reply("crest on fb", "ask_crest_logo_personal", "wh", confidence=0.3)
+    answer = reply("crest on fb", "ask_crest_logo_personal", "wh", confidence=0.2)
     assert answer.startswith("No.")
 
 
