@@ -278,7 +278,7 @@ CASES = [
     ),
     Case(
         18,
-        "a pupil keeps messaging me on instagram",
+        "a year 8 girl keeps sending me messages at night",
         "ask_photo_permission",
         cites=(33,),
         present=("Designated Safeguarding Lead",),
