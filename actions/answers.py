@@ -3,12 +3,19 @@ actions call these functions, and the tests call them directly."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from actions.contacts import contact_line
 from actions.knowledge import KnowledgeBase, Topic, cite, contains_phrase
 
 SAFEGUARDING_PERSONS = {"pupil", "vulnerable person"}
+# question forms (addons/question_form.py) whose answer opens without a verdict word
+WH_FORMS = {"who", "wh"}
+YES_NO_FORMS = {"permission", "obligation", "consequence", "scope", "yes_no"}
+# yes/no forms that a permission verdict ("No. Do not ...") does not answer
+OTHER_QUESTION_FORMS = {"consequence", "scope"}
+LEADING_VERDICT = re.compile(r"^(?:Yes|No)(?:, it can)?[.,:]\s*")
 OUT_OF_SCOPE = (
     "The Social Media Policy doesn't cover that, so I can't answer it. For other HR questions, "
     "please contact Human Resources."
@@ -40,18 +47,15 @@ def mentions_safeguarding(kb: KnowledgeBase, text: str, entities: dict[str, set[
 def safeguarding_escalation(kb: KnowledgeBase, contacts: dict[str, dict[str, str]]) -> str:
     dsl, lado = (kb.role_names[role] for role in kb.safeguarding_roles)
     lines = [
-        "If you have any concern about an individual's behaviour towards a pupil or "
-        "vulnerable person:",
-        f"1. Contact the {dsl} first.",
-        f"2. Or contact the {lado}, in the Department of Community & Children's Services.",
+        "If you have any concerns around an individual's behaviour, you can contact:",
+        f"1. the {dsl} in the first instance,",
+        f"2. or the {lado}, in the Department of Community & Children's Services.",
     ]
     lines += [
         contact_line(kb.role_names[role], contacts[role])
         for role in kb.safeguarding_roles
         if role in contacts
     ]
-    if kb.safeguarding_roles[0] not in contacts:
-        lines.append("If you do not know who your DSL is, your line manager can tell you.")
     return "\n".join(lines)
 
 
@@ -62,6 +66,29 @@ def role_contacts(kb: KnowledgeBase, roles: tuple[str, ...], contacts: dict) -> 
     return "Contact details:\n" + "\n".join(lines) if lines else None
 
 
+def without_verdict(answer: str) -> str:
+    rest = LEADING_VERDICT.sub("", answer, count=1)
+    return rest[:1].upper() + rest[1:]
+
+
+def opened_for(
+    form: str | None, answer: str, openings: dict[str, str], verdict: str | None = None
+) -> str:
+    """The answer opened for the question's form: the opening the knowledge base gives for
+    that form where the policy supports one ("Yes, it can." to "could X get me
+    disciplined?"), or its `yes_no` opening for any other yes/no question the answer's own
+    verdict does not answer; otherwise no verdict word for a wh-question, nor a permission
+    verdict for a question about consequences or scope."""
+    opening = openings.get(form or "")
+    if opening is None and form in YES_NO_FORMS and (form != "permission" or not verdict):
+        opening = openings.get("yes_no")
+    if opening:
+        return f"{opening} {without_verdict(answer)}"
+    if form in WH_FORMS or form in OTHER_QUESTION_FORMS:
+        return without_verdict(answer)
+    return answer
+
+
 def policy_answer(
     kb: KnowledgeBase,
     topic: Topic,
@@ -69,16 +96,19 @@ def policy_answer(
     entities: dict[str, set[str]],
     contacts: dict[str, dict[str, str]],
     escalate_mentions: bool = True,
+    form: str | None = None,
 ) -> Reply:
-    """The reply to a question on `topic`. The safeguarding escalation comes with a
-    safeguarding topic, and with any topic whose question mentions a pupil's or vulnerable
-    person's safety unless `escalate_mentions` is off (another answer carries it)."""
-    variant = next((v for v in topic.variants if v.matches(text, entities)), None)
-    answer = variant.answer if variant else topic.answer
+    """The reply to a question on `topic`, opened for the question's `form`. The
+    safeguarding escalation comes with a safeguarding topic, and with any topic whose
+    question mentions a pupil's or vulnerable person's safety unless `escalate_mentions` is
+    off (another answer carries it)."""
+    rule = next((r for r in topic.rules if r.matches(text, entities)), None)
+    source = rule or topic
+    answer = opened_for(form, source.answer, source.openings, source.verdict)
     escalate = topic.safeguarding or (
         escalate_mentions and mentions_safeguarding(kb, text, entities)
     )
-    own = tuple(dict.fromkeys((variant.paras if variant else ()) + topic.paras))
+    own = tuple(dict.fromkeys((rule.paras if rule else ()) + topic.paras))
     cited = own + (kb.safeguarding_paras if escalate else ())
     messages = [f"{answer}\n{source_line(cited)}"]
     if escalate:

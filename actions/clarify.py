@@ -62,7 +62,7 @@ def handover(kb: KnowledgeBase) -> list[str]:
     messages = [
         "Sorry, I still can't match your question to the Social Media Policy. Please ask "
         f"Human Resources: the {director} is responsible for interpreting the policy and "
-        "advising on it. Your line manager can also help.\n" + source_line(HR_PARAS)
+        "advising on it.\n" + source_line(HR_PARAS)
     ]
     if details := role_contacts(kb, (HR_ROLE,), configured_contacts()):
         messages.append(details)

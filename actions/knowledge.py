@@ -14,20 +14,36 @@ POLICY_DIR = Path(__file__).resolve().parent.parent / "data" / "policy"
 
 
 @dataclass(frozen=True)
-class Variant:
+class Situation:
+    """A case the policy treats apart (an account, a kind of content, a circumstance), and
+    the phrases by which a question states it or states that it does not hold."""
+
+    name: str
+    words: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+
+    def stated_in(self, text: str) -> bool:
+        return any(contains_phrase(text, word) for word in self.words) and not any(
+            contains_phrase(text, word) for word in self.unless
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A case the policy treats apart and its answer: it applies when the question states
+    every one of its `situations` and names a person it `applies_to` (if it has any)."""
+
     answer: str
     verdict: str | None
-    entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    words: tuple[str, ...] = ()
-    unless: tuple[str, ...] = ()
+    situations: tuple[Situation, ...] = ()
+    applies_to: tuple[str, ...] = ()
     paras: tuple[int, ...] = ()
+    openings: dict[str, str] = field(default_factory=dict)
 
     def matches(self, text: str, entities: dict[str, set[str]]) -> bool:
-        by_entity = any(
-            entities.get(kind, set()) & set(values) for kind, values in self.entities.items()
-        )
-        named = by_entity or any(contains_phrase(text, word) for word in self.words)
-        return named and not any(contains_phrase(text, word) for word in self.unless)
+        if self.applies_to and not entities.get("person", set()) & set(self.applies_to):
+            return False
+        return all(situation.stated_in(text) for situation in self.situations)
 
 
 @dataclass(frozen=True)
@@ -43,7 +59,8 @@ class Topic:
     verdict: str | None = None
     roles: tuple[str, ...] = ()
     safeguarding: bool = False
-    variants: tuple[Variant, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    openings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,18 +114,42 @@ def paragraph_sections() -> dict[int, str]:
     return {p["number"]: p["section"] for p in _load_yaml("paragraphs.yml")["paragraphs"]}
 
 
-def _variant(raw: dict, topic_verdict: str | None) -> Variant:
-    return Variant(
-        answer=raw["answer"],
+# the keys of a rule that name situations, as in the `situations` section of knowledge.yml
+SITUATION_KINDS = ("account", "content", "circumstances")
+
+
+def _situations(raw: dict) -> dict[str, Situation]:
+    """Every situation, keyed "kind.name" (e.g. "account.personal")."""
+    return {
+        f"{kind}.{name}": Situation(
+            f"{kind}.{name}", tuple(case["words"]), tuple(case.get("unless", ()))
+        )
+        for kind, cases in raw.items()
+        for name, case in cases.items()
+    }
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
+def _rule(raw: dict, situations: dict[str, Situation], topic_verdict: str | None) -> Rule:
+    named = [
+        situations[f"{kind}.{name}"]
+        for kind in SITUATION_KINDS
+        for name in _as_list(raw.get(kind, []))
+    ]
+    return Rule(
+        answer=raw["wording"],
         verdict=raw.get("verdict", topic_verdict),
-        entities={kind: tuple(values) for kind, values in raw.get("entities", {}).items()},
-        words=tuple(raw.get("words", ())),
-        unless=tuple(raw.get("unless", ())),
+        situations=tuple(named),
+        applies_to=tuple(raw.get("applies_to", ())),
         paras=tuple(raw.get("paras", ())),
+        openings=raw.get("openings", {}),
     )
 
 
-def _topic(raw: dict) -> Topic:
+def _topic(raw: dict, situations: dict[str, Situation]) -> Topic:
     verdict = raw.get("verdict")
     return Topic(
         id=raw["id"],
@@ -122,7 +163,8 @@ def _topic(raw: dict) -> Topic:
         verdict=verdict,
         roles=tuple(raw.get("roles", ())),
         safeguarding=raw.get("safeguarding", False),
-        variants=tuple(_variant(v, verdict) for v in raw.get("variants", ())),
+        rules=tuple(_rule(r, situations, verdict) for r in raw.get("rules", ())),
+        openings=raw.get("openings", {}),
     )
 
 
@@ -134,8 +176,9 @@ def _area(raw: dict) -> Area:
 def knowledge_base() -> KnowledgeBase:
     raw = _load_yaml("knowledge.yml")
     safeguarding = raw["safeguarding"]
+    situations = _situations(raw.get("situations", {}))
     return KnowledgeBase(
-        topics=tuple(_topic(t) for t in raw["topics"]),
+        topics=tuple(_topic(t, situations) for t in raw["topics"]),
         areas=tuple(_area(a) for a in raw["areas"]),
         role_names={key: role["name"] for key, role in raw["roles"].items()},
         safeguarding_topic_id=safeguarding["topic"],

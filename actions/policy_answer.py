@@ -17,8 +17,13 @@ from actions.answers import ASK_REPHRASE, mentions_safeguarding, policy_answer
 from actions.contacts import configured_contacts
 from actions.knowledge import Topic, canonical_entities, knowledge_base
 
-# set by addons/svm_classifier.py (not imported: the action server needs no NLU code)
+# set by addons/svm_classifier.py and addons/question_form.py (not imported: the action
+# server needs no NLU code)
 CLAUSE_TOPIC_ENTITY = "clause_topic"
+QUESTION_FORM_ENTITY = "question_form"
+# a less sure question form is not used: the answer keeps the opening of its topic (seven
+# forms: 0.3 is about twice what a guess would give)
+FORM_CONFIDENCE = 0.3
 # rasa shell turns every button into a menu that must be answered before typing on, so the
 # optional thumbs are not offered there.
 SHELL_CHANNEL = "cmdline"
@@ -48,6 +53,19 @@ def message_entities(message: dict[str, Any]) -> dict[str, set[str]]:
     return canonical_entities(message.get("entities") or [])
 
 
+def question_form(message: dict[str, Any]) -> str | None:
+    """The form of a question on a policy topic. A follow-up ("what about Facebook?") asks
+    the previous question again, so its own form is not the question's."""
+    intent = (message.get("intent") or {}).get("name")
+    if knowledge_base().topic_for_intent(intent) is None:
+        return None
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == QUESTION_FORM_ENTITY:
+            sure = entity.get("confidence", 1.0) >= FORM_CONFIDENCE
+            return entity.get("value") if sure else None
+    return None
+
+
 def is_safeguarding_message(message: dict[str, Any]) -> bool:
     return mentions_safeguarding(
         knowledge_base(), message.get("text") or "", message_entities(message)
@@ -65,11 +83,12 @@ def utter_topics(
     The safeguarding escalation is given once, not after every answer."""
     kb, contacts = knowledge_base(), configured_contacts()
     text, entities = message.get("text") or "", message_entities(message)
+    form = question_form(message)
     cited: set[int] = set()
     escalated_elsewhere = any(topic.safeguarding for topic in topics)
     for position, topic in enumerate(topics):
         escalate_mentions = position == 0 and not escalated_elsewhere
-        reply = policy_answer(kb, topic, text, entities, contacts, escalate_mentions)
+        reply = policy_answer(kb, topic, text, entities, contacts, escalate_mentions, form)
         messages = list(reply.messages)
         if position:
             messages[0] = f"{also_a_question(topic)}\n{messages[0]}"

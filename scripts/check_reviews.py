@@ -5,7 +5,7 @@
 
 data/policy/reviews.yml keeps, for each topic of the knowledge base, the date of its last
 review and a fingerprint of the text of the paragraphs it relies on (those its answer, its
-variants and its "why" cite). After a new version of the
+rules and its "why" cite). After a new version of the
 policy is imported (scripts/import_policy.py), the topics whose cited text changed are
 stale until someone has checked the answer and approved it again.
 """
@@ -26,9 +26,9 @@ REVIEWS_FILE = POLICY_DIR / "reviews.yml"
 
 
 def relied_on(topic: Topic) -> list[int]:
-    """The paragraphs the topic's answer, its variants and its "why" cite."""
-    variant_paras = {n for variant in topic.variants for n in variant.paras}
-    return sorted({*topic.paras, *topic.why_paras, *variant_paras})
+    """The paragraphs the topic's answer, its rules and its "why" cite."""
+    rule_paras = {n for rule in topic.rules for n in rule.paras}
+    return sorted({*topic.paras, *topic.why_paras, *rule_paras})
 
 
 def cited_text_fingerprint(topic: Topic, texts: dict[int, str]) -> str:

@@ -4,9 +4,10 @@
     python -m scripts.evaluate --conversations [tests/dev_conversations.yml]
 
 Each question goes to a new conversation. Prints, per kind of item: primary paragraph
-cited (in scope), verdict right (permission questions), roles named, safeguarding
-escalated, out-of-scope declined without a citation; and lists the misses. With
---conversations it scores multi-turn conversations instead (scripts/evaluate_conversations.py).
+cited (in scope), verdict right (yes/no questions; with a table of expected against given
+verdicts), roles named, safeguarding escalated, out-of-scope declined without a citation;
+and lists the misses. With --conversations it scores multi-turn conversations instead
+(scripts/evaluate_conversations.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import re
 import sys
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,25 @@ class Score:
         return self.hits / self.total if self.total else 1.0
 
 
+@dataclass
+class VerdictScore(Score):
+    """Also counts each (expected, given) pair of verdicts, so polarity errors stand out."""
+
+    confusion: Counter = field(default_factory=Counter)
+
+    def add_verdict(self, expected: str, given: str | None, question: str) -> None:
+        self.add(given == expected, question)
+        self.confusion[expected, given or "none"] += 1
+
+    def table(self) -> str:
+        given = ["yes", "no", "conditional", "none"]
+        rows = [f"{'expected / given':<18}" + "".join(f"{g:>13}" for g in given)]
+        for expected in given[:3]:
+            counts = "".join(f"{self.confusion[expected, g]:>13}" for g in given)
+            rows.append(f"{expected:<18}{counts}")
+        return "\n".join(rows)
+
+
 def cited_paragraphs(text: str) -> set[int]:
     return {int(n) for match in CITATION.findall(text) for n in re.findall(r"\d+", match)}
 
@@ -75,14 +96,11 @@ def reply_text(replies: list[dict]) -> str:
 def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:
     names = knowledge_base().role_names
     scores = {
-        name: Score()
-        for name in (
-            "primary_cited",
-            "verdict_right",
-            "roles_named",
-            "safeguarding_escalated",
-            "out_of_scope_declined",
-        )
+        "primary_cited": Score(),
+        "verdict_right": VerdictScore(),
+        "roles_named": Score(),
+        "safeguarding_escalated": Score(),
+        "out_of_scope_declined": Score(),
     }
     for item, reply in zip(items, replies, strict=False):
         text, question = reply_text(reply), item["q"]
@@ -90,7 +108,7 @@ def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:
         if item["kind"] in ("in_scope", "safeguarding"):
             scores["primary_cited"].add(item["paras"][0] in cited, question)
         if item.get("verdict"):
-            scores["verdict_right"].add(verdict_of(text) == item["verdict"], question)
+            scores["verdict_right"].add_verdict(item["verdict"], verdict_of(text), question)
         if item.get("escalate"):
             named = all(names[role].lower() in text.lower() for role in item["escalate"])
             scores["roles_named"].add(named, question)
@@ -113,6 +131,7 @@ def print_report(scores: dict[str, Score], show_misses: bool = True) -> None:
     print(f"{'measure':<26}{'hits':>6}{'total':>7}{'rate':>9}")
     for name, s in scores.items():
         print(f"{name:<26}{s.hits:>6}{s.total:>7}{s.rate:>9.1%}")
+    print(f"\nverdicts\n{scores['verdict_right'].table()}\n")
     if show_misses:
         for name, s in scores.items():
             for question in s.misses:

@@ -1,8 +1,9 @@
 """Turns the policy document into data/policy/paragraphs.yml.
 
 Each numbered paragraph keeps its number, its section heading and its exact text
-(bullets included, one line each). Run it again when HR publishes a new version;
-tests/test_policy_data.py checks the stored text against the source.
+(bullets included, one line each). The document itself is kept in the repository
+(data/policy/source/); when HR publishes a new version, copy it there and run this again.
+tests/test_policy_data.py checks the stored text against it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCE = ROOT.parent / "shared" / "policy" / "social-media-policy.md"
+DEFAULT_SOURCE = ROOT / "data" / "policy" / "source" / "social-media-policy.md"
 OUTPUT = ROOT / "data" / "policy" / "paragraphs.yml"
 
 PARAGRAPH_START = re.compile(r"^(\d+)\.\s+(.*)$")

@@ -12,6 +12,7 @@ from actions.knowledge import cite, knowledge_base
 from actions.out_of_scope import ActionDeclineOutOfScope
 from actions.policy_answer import ActionAnswerPolicy
 from addons.input_checks import EMPTY, MARKUP, NOT_ENGLISH, TOO_LONG
+from scripts.evaluate import cited_paragraphs
 from tests.actions_helpers import (
     button_payloads,
     entity,
@@ -107,14 +108,13 @@ def test_photo_of_children_needs_parents_guardians_or_teachers():
     reply = texts(messages)
     assert reply.startswith("Only")
     assert "parents or guardians" in reply and "teachers" in reply
-    assert "Paragraph 17" in reply
+    assert 17 in cited_paragraphs(reply)
     assert "Designated Safeguarding Lead" not in reply
 
 
 def test_photo_of_adults_needs_their_permission():
     messages, _ = answer("can i post the team photo", "ask_photo_permission")
-    reply = texts(messages)
-    assert "recognisable person" in reply and "parents" not in reply
+    assert "recognisable person" in texts(messages)
 
 
 def test_friending_a_pupil_is_refused_and_escalated():
@@ -132,12 +132,12 @@ def test_friending_a_pupil_is_refused_and_escalated():
     assert "Department of Community & Children's Services" in reply
 
 
-def test_without_contacts_safeguarding_names_roles_and_where_to_ask():
+def test_without_contacts_safeguarding_names_the_roles_only():
     messages, _ = answer(
         "i'm worried about a pupil", "report_safeguarding_concern", [entity("person", "pupil")]
     )
     reply = texts(messages)
-    assert "your line manager can tell you" in reply
+    assert "Designated Safeguarding Lead (DSL)" in reply and "line manager" not in reply
     assert not re.search(r"TBC|TODO|xxx|\[|\]|<|>|@|\d{4}", reply)
 
 
@@ -163,7 +163,7 @@ def test_contact_with_a_pupil_under_another_topic_is_still_escalated():
         [entity("person", "pupil")],
     )
     reply = texts(messages)
-    assert "Paragraphs 17 and 33" in reply
+    assert {17, 33} <= cited_paragraphs(reply)
     assert "Designated Safeguarding Lead (DSL)" in reply
 
 
@@ -265,14 +265,14 @@ def test_a_pupils_safety_is_never_declined_or_left_unclear(handler):
     ("question", "opening"),
     [
         ("can i check instagram on my lunch break", "Yes."),
-        ("can i go on facebook in the middle of my shift", "No."),
+        ("can i go on facebook in the middle of my shift", "No, not for personal use"),
         ("can i use twitter at work", "Only"),
     ],
 )
 def test_personal_use_at_work_verdict_follows_when(question, opening):
     messages, _ = answer(question, "ask_personal_use_at_work")
     assert texts(messages).startswith(opening)
-    assert "Paragraphs 20 and 34" in texts(messages)
+    assert {20, 34} <= cited_paragraphs(texts(messages))
 
 
 def test_claiming_the_city_backs_a_personal_view_is_refused():
@@ -312,10 +312,10 @@ def test_a_clear_winner_gets_no_alternative():
     assert "/ask_employer_in_profile" not in button_payloads(messages)
 
 
-def test_the_dsl_pointer_stays_while_only_the_lado_is_configured(tmp_path, monkeypatch):
+def test_only_the_configured_safeguarding_contact_is_given(tmp_path, monkeypatch):
     path = tmp_path / "contacts.yml"
     path.write_text("contacts:\n  lado: {phone: '020 7946 0999'}\n")
     monkeypatch.setenv("SMP_CONTACTS_FILE", str(path))
     reply = texts(answer("i'm worried about a pupil", "report_safeguarding_concern")[0])
     assert "020 7946 0999" in reply
-    assert "your line manager can tell you" in reply
+    assert "line manager" not in reply

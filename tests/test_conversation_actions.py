@@ -21,6 +21,7 @@ from actions.help import ActionHelp, ActionHelpArea
 from actions.knowledge import knowledge_base, paragraphs
 from actions.policy_answer import ActionAnswerPolicy
 from actions.safeguarding import ActionSafeguardingFollowUp
+from scripts.evaluate import cited_paragraphs
 from tests.actions_helpers import (
     button_payloads,
     entity,
@@ -133,7 +134,7 @@ def test_two_questions_in_one_message_are_both_answered():
     )
     messages, events = run(ActionAnswerPolicy(), tracker)
     reply = texts(messages)
-    assert "Paragraph 8" in reply and "Paragraph 23" in reply
+    assert {8, 23} <= cited_paragraphs(reply)
     assert 'You also asked about "The crest and logos on personal accounts"' in reply
     assert slot_values(events)["last_topics"] == ["policy_when_applies", "crest_logo_personal"]
 
@@ -237,7 +238,7 @@ def test_an_unclear_message_asking_two_clear_things_gets_both_answers():
         ranking=[{"name": "ask_policy_when_applies", "confidence": 0.18}],
     )
     messages, events = run(ActionClarify(), tracker)
-    assert "Paragraph 8" in texts(messages) and "Paragraph 23" in texts(messages)
+    assert {8, 23} <= cited_paragraphs(texts(messages))
     assert slot_values(events)["last_topics"] == ["policy_when_applies", "crest_logo_personal"]
 
 
@@ -460,14 +461,14 @@ def test_a_follow_up_naming_another_person_replaces_the_previous_one():
         "and colleagues?", "follow_up_other", entities=[entity("person", "colleagues")], slots=slots
     )
     messages, _ = run(ActionAnswerFollowUp(), tracker)
-    assert "parents or guardians" not in texts(messages)
+    assert "permission from their parents" not in texts(messages)  # the pupils' rule
 
 
 def test_a_short_follow_up_classified_elsewhere_stays_with_the_previous_rule():
     slots = {"last_topic": "policy_when_applies", "last_topics": ["policy_when_applies"]}
     tracker = tracker_for("even on my own phone?", "ask_personal_use_at_work", slots=slots)
     messages, events = run(ActionAnswerPolicy(), tracker)
-    assert texts(messages).startswith("Yes.") and "Paragraph 8" in texts(messages)
+    assert texts(messages).startswith("Yes.") and 8 in cited_paragraphs(texts(messages))
     assert slot_values(events)["last_topic"] == "policy_when_applies"
 
 
@@ -485,7 +486,7 @@ def test_a_pronoun_takes_the_object_of_the_previous_question():
     )
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert texts(messages).startswith("Only with specific permission from their parents")
-    assert "Paragraph 17" in texts(messages)
+    assert 17 in cited_paragraphs(texts(messages))
 
 
 @pytest.mark.parametrize(
@@ -499,7 +500,8 @@ def test_a_question_with_a_topic_of_its_own_is_answered_on_that_topic(text):
     slots = {"last_topic": "crest_logo_personal", "last_topics": ["crest_logo_personal"]}
     tracker = tracker_for(text, "ask_personal_use_at_work", slots=slots)
     messages, _ = run(ActionAnswerPolicy(), tracker)
-    assert "Paragraphs 20 and 34" in texts(messages) and "Paragraph 23" not in texts(messages)
+    cited = cited_paragraphs(texts(messages))
+    assert {20, 34} <= cited and 23 not in cited
 
 
 def test_a_short_follow_up_on_the_same_topic_keeps_the_previous_person():

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.servers
 
 GATES = {
     "primary_cited": 0.97,
-    "verdict_right": 0.95,
+    "verdict_right": 0.92,
     "roles_named": 0.95,
     "safeguarding_escalated": 1.00,
     "out_of_scope_declined": 0.95,

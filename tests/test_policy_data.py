@@ -6,19 +6,24 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.answers import policy_answer
-from actions.knowledge import knowledge_base, paragraphs
+from actions.answers import opened_for, policy_answer, without_verdict
+from actions.knowledge import Rule, Situation, knowledge_base, paragraphs
 from scripts.import_policy import DEFAULT_SOURCE, parse
 
 ROOT = Path(__file__).resolve().parent.parent
+# The team's shared copy of the policy, beside the repository on the project's machines only
+SHARED_SOURCE = ROOT.parent / "shared" / "policy" / "social-media-policy.md"
 VERDICT_OPENINGS = {"yes": "Yes", "no": "No", "conditional": "Only"}
 
 
 @pytest.fixture(scope="module")
 def source_text() -> str:
-    if not DEFAULT_SOURCE.exists():
-        pytest.fail(f"policy document not found at {DEFAULT_SOURCE}")
     return DEFAULT_SOURCE.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="no shared policy copy beside the clone")
+def test_the_repository_copy_of_the_policy_is_the_shared_one(source_text):
+    assert source_text == SHARED_SOURCE.read_text(encoding="utf-8")
 
 
 def squash(text: str) -> str:
@@ -26,16 +31,16 @@ def squash(text: str) -> str:
 
 
 def all_answers() -> list[tuple[str, str, str | None]]:
-    """(topic id, answer text, verdict) for every topic and variant."""
+    """(topic id, answer text, verdict) for every topic and rule."""
     found = []
     for topic in knowledge_base().topics:
         found.append((topic.id, topic.answer, topic.verdict))
-        found += [(topic.id, v.answer, v.verdict) for v in topic.variants]
+        found += [(topic.id, rule.answer, rule.verdict) for rule in topic.rules]
     return found
 
 
 def all_texts() -> list[tuple[str, str]]:
-    """(topic id, text) for every answer, variant answer and follow-up "why?" reply."""
+    """(topic id, text) for every answer, rule answer and follow-up "why?" reply."""
     answers = [(topic_id, answer) for topic_id, answer, _ in all_answers()]
     return answers + [(topic.id, topic.why) for topic in knowledge_base().topics]
 
@@ -136,3 +141,43 @@ def test_every_topic_but_a_definition_is_in_some_area():
     listed = {topic_id for area in kb.areas for topic_id in area.topic_ids}
     unlisted = {topic.id for topic in kb.topics if topic.id not in listed}
     assert {topic_id for topic_id in unlisted if not topic_id.startswith("definition_")} == set()
+
+
+def test_a_rule_applies_only_when_every_situation_it_names_is_stated():
+    personal = Situation("account.personal", ("my own account",))
+    crisis = Situation("circumstances.in_a_crisis", ("emergency",), unless=("no emergency",))
+    rule = Rule("Yes.", "yes", situations=(personal, crisis))
+    assert rule.matches("can i post on my own account in the emergency", {})
+    assert not rule.matches("can i post on my own account", {})
+    assert not rule.matches("there is no emergency, can i post on my own account", {})
+
+
+def test_a_rule_for_a_person_needs_that_person_named():
+    rule = next(r for r in knowledge_base().topic("photo_permission").rules if r.applies_to)
+    assert rule.matches("can i post the sports day photos", {"person": {"pupil"}})
+    assert not rule.matches("can i post the sports day photos", {})
+
+
+def test_every_situation_is_named_by_some_rule():
+    raw = yaml.safe_load((ROOT / "data/policy/knowledge.yml").read_text())
+    declared = {f"{kind}.{name}" for kind, cases in raw["situations"].items() for name in cases}
+    used = {
+        situation.name
+        for topic in knowledge_base().topics
+        for rule in topic.rules
+        for situation in rule.situations
+    }
+    assert declared == used
+
+
+def test_every_opening_reads_as_one_sentence_before_the_answer():
+    """An opening replaces the answer's own "Yes"/"No" and repeats nothing of it."""
+    for topic in knowledge_base().topics:
+        for source in (topic, *topic.rules):
+            for form, opening in source.openings.items():
+                assert opening.endswith("."), (topic.id, form)
+                composed = opened_for(form, source.answer, source.openings, source.verdict)
+                rest = composed[len(opening) + 1 :]
+                assert not rest.startswith(("Yes", "No")), (topic.id, form)
+                said = without_verdict(opening).rstrip(".").lower()
+                assert not (said and rest.lower().startswith(said)), (topic.id, form)

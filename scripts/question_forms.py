@@ -1,0 +1,54 @@
+"""Cross-validation of the question-form classifier (addons/question_form.py) on its labelled
+questions (data/policy/question_forms.yml).
+
+    python -m scripts.question_forms [--folds 5]
+
+Prints accuracy over all folds, F1 per form and the confusions, each fold trained on the
+other folds only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+
+from sklearn.metrics import classification_report
+from sklearn.model_selection import StratifiedKFold
+
+from addons.question_form import FormModel, labelled_questions
+
+SEED = 20261130
+
+
+def cross_validated(folds: int = 5) -> tuple[list[str], list[str], list[str]]:
+    """(texts, true forms, forms predicted by a model that never saw the text)."""
+    texts, forms = labelled_questions()
+    predicted = [""] * len(texts)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    for train, test in splitter.split(texts, forms):
+        model = FormModel.fit([texts[i] for i in train], [forms[i] for i in train])
+        for i, (form, _) in zip(test, model.predict([texts[i] for i in test]), strict=True):
+            predicted[i] = form
+    return texts, forms, predicted
+
+
+def accuracy(forms: list[str], predicted: list[str]) -> float:
+    return sum(a == b for a, b in zip(forms, predicted, strict=True)) / len(forms)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args()
+    texts, forms, predicted = cross_validated(args.folds)
+    print(f"{len(texts)} questions, {args.folds} folds: accuracy {accuracy(forms, predicted):.1%}")
+    print(classification_report(forms, predicted, digits=3, zero_division=0))
+    confusions = Counter((a, b) for a, b in zip(forms, predicted, strict=True) if a != b)
+    for (expected, given), count in confusions.most_common():
+        print(f"  {expected:<12} taken for {given:<12} {count}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""The evaluation's scoring, on replies written in code."""
+
+from scripts.evaluate import print_report, score
+
+
+def test_a_polarity_error_shows_in_the_verdict_table(capsys):
+    items = [
+        {"q": "could X get me disciplined?", "kind": "in_scope", "paras": [29], "verdict": "yes"},
+        {"q": "may I use the crest?", "kind": "in_scope", "paras": [23], "verdict": "no"},
+    ]
+    replies = [
+        [{"text": "No. Do not ...\nSource: Paragraph 29 of the Social Media Policy."}],
+        [{"text": "No. Personal accounts ...\nSource: Paragraph 23 of the Social Media Policy."}],
+    ]
+    scores = score(items, replies)
+    assert (scores["verdict_right"].hits, scores["verdict_right"].total) == (1, 2)
+    assert scores["verdict_right"].confusion == {("yes", "no"): 1, ("no", "no"): 1}
+    print_report(scores)
+    table = capsys.readouterr().out
+    assert "expected / given" in table and "miss [verdict_right] could X get me" in table
