@@ -78,6 +78,14 @@ def places(numbers: list[int]) -> str:
     return f"{'paragraph' if len(numbers) == 1 else 'paragraphs'} {and_join(parts)}"
 
 
+def answer_again(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any], topic: Topic
+) -> list[dict[str, Any]]:
+    """The previous answer's topic answered again for the situation `message` describes."""
+    events = utter_topics(dispatcher, message, [topic])
+    return events + close_answer(dispatcher, tracker, message, [topic], [])
+
+
 class ActionAnswerFollowUp(Action):
     """The previous question again, for what the follow-up names: a variant of the topic's
     answer matches the new platform, account or person when the policy treats it apart."""
@@ -93,8 +101,7 @@ class ActionAnswerFollowUp(Action):
             dispatcher.utter_message(text=NO_CONTEXT)
             return []
         message = with_situation(tracker.latest_message, tracker)
-        events = utter_topics(dispatcher, message, topics[:1])
-        return events + close_answer(dispatcher, tracker, message, topics[:1], [])
+        return answer_again(dispatcher, tracker, message, topics[0])
 
 
 @dataclass(frozen=True)
@@ -156,9 +163,8 @@ class ActionAnswerFacet(Action):
         facet = facet_of(message.get("text") or "")
         detail = details().get(topics[0].id, {}).get(facet)
         if detail is None:
-            events = utter_topics(dispatcher, message, topics[:1])
-        else:
-            events = self.utter_detail(dispatcher, topics[0], detail, message)
+            return answer_again(dispatcher, tracker, message, topics[0])
+        events = self.utter_detail(dispatcher, topics[0], detail, message)
         return events + close_answer(dispatcher, tracker, message, topics[:1], [])
 
     @staticmethod

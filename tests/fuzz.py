@@ -13,13 +13,12 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.servers import Servers
+from tests.servers import QUESTION, Servers
 from tests.socket_user import SocketUser
 
 # Every code point, surrogates included (hypothesis leaves them out by default).
 ANY_CHARACTER = st.characters(exclude_categories=())
 AWKWARD = ["a\udfff", "\ud800", "\x00", "a\x00b", "\u202eevil", "\ufeff", "29:a", "", " "]
-QUESTION = "/ask_crest_logo_personal"
 FUZZ_SETTINGS = settings(
     max_examples=25,
     deadline=None,

@@ -23,6 +23,14 @@ START_TIMEOUT = 180
 # As scripts/run.sh starts them: the action server on loopback only (rasa-sdk reads SANIC_HOST),
 # the Rasa server with config/server.env.
 ACTION_SERVER_SETTINGS = {"SANIC_HOST": "127.0.0.1"}
+# The payload of a help button: answered with Paragraph 23 whatever the NLU model makes of
+# free text, so the tests that send it do not depend on the classifier.
+QUESTION = "/ask_crest_logo_personal"
+
+
+def text_of(replies: list[dict]) -> str:
+    """The texts of a turn's replies, as one string."""
+    return "\n".join(reply.get("text", "") for reply in replies)
 
 
 def server_settings() -> dict[str, str]:

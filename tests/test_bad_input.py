@@ -15,13 +15,11 @@ import websockets
 
 from channels.guard import MAX_SENDER_ID_CHARS, UNREADABLE
 from channels.socketio import SIGNED_ID
+from tests.servers import QUESTION, text_of
 from tests.socket_user import SocketUser
 from tests.teams_fake import FakeMicrosoft
 from tests.test_teams import activity, bearer, channel_for, receive
 
-# The payload of a help button: answered with Paragraph 23 whatever the NLU model makes of
-# free text, so these tests do not depend on the classifier.
-QUESTION = "/ask_crest_logo_personal"
 ONE_MB = 1_000_000
 
 
@@ -73,10 +71,6 @@ def post_rest(servers, data: bytes) -> requests.Response:
         headers={"Content-Type": "application/json"},
         timeout=60,
     )
-
-
-def text_of(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
 
 
 @pytest.mark.servers

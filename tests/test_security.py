@@ -26,18 +26,12 @@ from channels.rest import RestOutput, refuse_remote
 from channels.socketio import SIGNED_ID
 from channels.teams import TeamsInput
 from tests.fuzz import fuzz_rest, fuzz_socketio
-from tests.servers import ROOT, server_settings
+from tests.servers import QUESTION, ROOT, server_settings, text_of
 from tests.socket_user import QUIET_SECONDS, SocketUser
 from tests.teams_fake import FakeMicrosoft
 from tests.test_teams import activity, bearer, channel_for, receive
 
 LOOPBACK_HEX = "0100007F"
-# The payload of a help button: answered with Paragraph 23 whatever the classifier makes of text.
-QUESTION = "/ask_crest_logo_personal"
-
-
-def text_of(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
 
 
 # 127.0.0.1 as /proc/net/tcp writes it
