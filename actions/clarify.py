@@ -25,30 +25,8 @@ from actions.policy_answer import (
     utter_safeguarding,
     utter_topics,
 )
-from addons.input_checks import (
-    EMPTY,
-    INPUT_PROBLEM_ENTITY,
-    MARKUP,
-    NO_WORDS,
-    NOT_ENGLISH,
-    TOO_LONG,
-    TOO_LONG_REPLY,
-)
+from contracts import INPUT_PROBLEM_ENTITY, INPUT_PROBLEM_REPLIES
 
-EXAMPLE = 'for example "Can I use the City crest on my LinkedIn profile?"'
-INPUT_PROBLEM_REPLIES = {
-    EMPTY: f"I didn't get a question. Type a question about the Social Media Policy, {EXAMPLE}",
-    TOO_LONG: TOO_LONG_REPLY,
-    NO_WORDS: f"I can only read questions written in words. Try asking, {EXAMPLE}",
-    MARKUP: (
-        "That looks like web page code, which I don't read. "
-        "Please type your question as plain text."
-    ),
-    NOT_ENGLISH: (
-        "Sorry, I can only answer questions written in English. "
-        "Please ask your question in English."
-    ),
-}
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.05
 NONE_OF_THESE = "none_of_these"

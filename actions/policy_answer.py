@@ -16,14 +16,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import ASK_REPHRASE, mentions_safeguarding, policy_answer
 from actions.contacts import configured_contacts
 from actions.knowledge import Topic, canonical_entities, knowledge_base
+from contracts import (
+    CLAUSE_ANSWERED_CONFIDENCE,
+    CLAUSE_TOPIC_ENTITY,
+    QUESTION_FORM_CONFIDENCE,
+    QUESTION_FORM_ENTITY,
+)
 
-# set by addons/svm_classifier.py and addons/question_form.py (not imported: the action
-# server needs no NLU code)
-CLAUSE_TOPIC_ENTITY = "clause_topic"
-QUESTION_FORM_ENTITY = "question_form"
-# a less sure question form is not used: the answer keeps the opening of its topic (seven
-# forms: 0.3 is about twice what a guess would give)
-FORM_CONFIDENCE = 0.3
 # rasa shell turns every button into a menu that must be answered before typing on, so the
 # optional thumbs are not offered there.
 SHELL_CHANNEL = "cmdline"
@@ -32,9 +31,6 @@ FEEDBACK_BUTTONS = [
     {"title": "👎 No", "payload": "/feedback_negative"},
 ]
 NEAR_TIE = 0.05
-# a part of a message asking two things is answered when classified at least this surely,
-# and otherwise offered as a button
-ANSWER_PART_CONFIDENCE = 0.5
 SAFEGUARDING_SLOT = "safeguarding_open"
 # what a follow-up may change and otherwise keeps: "what about Facebook?" after a question
 # about a pupil's photo is still about a pupil
@@ -61,7 +57,7 @@ def question_form(message: dict[str, Any]) -> str | None:
         return None
     for entity in message.get("entities") or []:
         if entity.get("entity") == QUESTION_FORM_ENTITY:
-            sure = entity.get("confidence", 1.0) >= FORM_CONFIDENCE
+            sure = entity.get("confidence", 1.0) >= QUESTION_FORM_CONFIDENCE
             return entity.get("value") if sure else None
     return None
 
@@ -194,7 +190,7 @@ def clause_topics(message: dict[str, Any], sure: bool = True) -> list[Topic]:
     for entity in message.get("entities") or []:
         if entity.get("entity") != CLAUSE_TOPIC_ENTITY:
             continue
-        if (entity.get("confidence", 1.0) >= ANSWER_PART_CONFIDENCE) != sure:
+        if (entity.get("confidence", 1.0) >= CLAUSE_ANSWERED_CONFIDENCE) != sure:
             continue
         topic = kb.topic_for_intent(entity.get("value"))
         if topic and topic not in found:

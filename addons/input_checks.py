@@ -6,19 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MAX_MESSAGE_CHARS = 2000
-# Given by the clarify action and, before understanding, by the channels (channels/guard.py).
-TOO_LONG_REPLY = (
-    f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS} characters "
-    "and ask one question at a time."
-)
-INPUT_PROBLEM_ENTITY = "input_problem"
-
-EMPTY = "empty"
-TOO_LONG = "too_long"
-NO_WORDS = "no_words"
-MARKUP = "markup"
-NOT_ENGLISH = "not_english"
+from contracts import EMPTY, MARKUP, MAX_MESSAGE_CHARS, NO_WORDS, NOT_ENGLISH, TOO_LONG
 
 MARKUP_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

@@ -29,7 +29,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.input_checks import INPUT_PROBLEM_ENTITY, problem_with
+from addons.input_checks import problem_with
+from contracts import INPUT_PROBLEM_ENTITY
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

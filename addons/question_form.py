@@ -39,7 +39,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
-QUESTION_FORM_ENTITY = "question_form"
+from contracts import QUESTION_FORM_ENTITY
+
 FORMS_FILE = Path("data/policy/question_forms.yml")
 MODEL_FILE = "question_form.json"
 REGULARISATION = 10.0

@@ -48,8 +48,8 @@ from sklearn.preprocessing import LabelEncoder
 
 from addons.lexicon import Lexicon
 from addons.minilm_featurizer import CLAUSE_SPANS, CLAUSE_VECTORS
+from contracts import CLAUSE_REPORTED_CONFIDENCE, CLAUSE_TOPIC_ENTITY
 
-CLAUSE_TOPIC_ENTITY = "clause_topic"
 LEXICON_FILE = "lexicon.json"
 TRUSTED_TYPES = {"scipy.sparse._csr.csr_matrix"}
 logger = logging.getLogger(__name__)
@@ -68,9 +68,8 @@ class SvmIntentClassifier(SklearnIntentClassifier):
             "random_seed": 0,
             # how much the word features count beside the (unit length) sentence vector
             "lexical_weight": 1.0,
-            # a part's intent is reported only this sure, and among the whole message's best
-            # few (the answer covers the parts found at 0.5 or more, and offers the others)
-            "clause_confidence": 0.25,
+            # a part's intent is reported only this sure, and among the whole message's best few
+            "clause_confidence": CLAUSE_REPORTED_CONFIDENCE,
             "clause_in_top": 5,
         }
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
-from addons.input_checks import MAX_MESSAGE_CHARS, TOO_LONG_REPLY
+from contracts import MAX_MESSAGE_CHARS, TOO_LONG_REPLY
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +45,6 @@ STORE_UNAVAILABLE = (
     "I can't reach my record of our conversation right now, so I may have lost what you said "
     "before, and this exchange won't be kept. If my answer doesn't fit, please try again in a "
     "few minutes."
-)
-UNREADABLE = (
-    "Sorry, I couldn't read that message. Please reload the page and type your question again."
 )
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -36,12 +36,12 @@ from sanic import Blueprint
 
 from channels.guard import (
     MAX_REQUEST_BYTES,
-    UNREADABLE,
     RecordsReplies,
     answer_or_apologise,
     text_problem,
     without_control_characters,
 )
+from contracts import UNREADABLE
 
 logger = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ from rasa.utils.log_utils import configure_structlog
 from transformers import BertTokenizer, TFBertModel
 
 from scripts.evaluate import DEFAULT_DEV_SET, Score, ask, evaluate
-from tests.servers import MODEL, RASA, ROOT, Servers
+from scripts.servers import MODEL, RASA, ROOT, Servers
 
 PARAGRAPHS_FILE = ROOT / "data" / "policy" / "paragraphs.yml"
 MINILM = ROOT / "build" / "all-MiniLM-L6-v2"

@@ -31,7 +31,7 @@ from actions.knowledge import (
     entity_vocabulary,
     knowledge_base,
 )
-from addons.input_checks import INPUT_PROBLEM_ENTITY
+from contracts import INPUT_PROBLEM_ENTITY
 from scripts.tracker_db import EVENTS, check_sqlite_file
 
 LAST_TOPIC = "last_topic"

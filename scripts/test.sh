@@ -8,8 +8,8 @@ cd "$SMP_ROOT"
 bash scripts/setup.sh
 
 echo "== lint"
-ruff check actions addons channels scripts tests
-ruff format --check actions addons channels scripts tests
+ruff check actions addons channels contracts.py scripts tests
+ruff format --check actions addons channels contracts.py scripts tests
 
 echo "== action and data tests (no servers)"
 pytest -m "not servers"

@@ -13,7 +13,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.servers import QUESTION, Servers
+from scripts.servers import Servers
+from tests.servers import QUESTION
 from tests.socket_user import SocketUser
 
 # Every code point, surrogates included (hypothesis leaves them out by default).

@@ -18,7 +18,8 @@ from contextlib import contextmanager
 import redis
 import sqlalchemy as sa
 
-from tests.servers import free_port, missing
+from scripts.servers import free_port
+from tests.servers import missing
 
 POSTGRES = sa.engine.make_url(
     os.environ.get("SMP_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")

@@ -11,7 +11,7 @@ from actions.clarify import ActionClarify
 from actions.knowledge import cite, knowledge_base
 from actions.out_of_scope import ActionDeclineOutOfScope
 from actions.policy_answer import ActionAnswerPolicy
-from addons.input_checks import EMPTY, MARKUP, NOT_ENGLISH, TOO_LONG
+from contracts import EMPTY, MARKUP, NOT_ENGLISH, TOO_LONG
 from scripts.evaluate import cited_paragraphs
 from tests.actions_helpers import (
     button_payloads,

@@ -13,12 +13,13 @@ import pytest
 import requests
 import websockets
 
-from channels.guard import MAX_SENDER_ID_CHARS, UNREADABLE
+from channels.guard import MAX_SENDER_ID_CHARS
 from channels.socketio import SIGNED_ID
+from contracts import UNREADABLE
 from tests.servers import QUESTION, text_of
 from tests.socket_user import SocketUser
 from tests.teams_fake import FakeMicrosoft
-from tests.test_teams import activity, bearer, channel_for, receive
+from tests.teams_requests import activity, bearer, channel_for, receive
 
 ONE_MB = 1_000_000
 

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from addons.input_checks import MAX_MESSAGE_CHARS
+from contracts import MAX_MESSAGE_CHARS
 
 pytestmark = pytest.mark.servers
 

@@ -19,7 +19,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
-from tests.servers import ROOT, missing
+from scripts.servers import ROOT
+from tests.servers import missing
 
 RABBITMQ = os.environ.get("SMP_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672/")
 DOCUMENTED_QUEUE = "smp_events"

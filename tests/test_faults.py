@@ -16,7 +16,7 @@ from channels.rest import RestOutput
 from tests.servers import started_servers
 from tests.socket_user import SocketUser
 from tests.teams_fake import FakeMicrosoft
-from tests.test_teams import activity, bearer, channel_for, reply_text
+from tests.teams_requests import activity, bearer, channel_for, reply_text
 
 # The payload of a help button: answered with Paragraph 23 whatever the NLU model makes of
 # free text, so these tests do not depend on the classifier.

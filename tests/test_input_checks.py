@@ -2,17 +2,8 @@
 
 import pytest
 
-from addons.input_checks import (
-    EMPTY,
-    ENGLISH_FUNCTION_WORDS,
-    FOREIGN_FUNCTION_WORDS,
-    MARKUP,
-    MAX_MESSAGE_CHARS,
-    NO_WORDS,
-    NOT_ENGLISH,
-    TOO_LONG,
-    problem_with,
-)
+from addons.input_checks import ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, problem_with
+from contracts import EMPTY, MARKUP, MAX_MESSAGE_CHARS, NO_WORDS, NOT_ENGLISH, TOO_LONG
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,9 @@ import requests
 
 from channels.guard import STORE_UNAVAILABLE, UNAVAILABLE
 from scripts.load import Conversation, check_store, event_problems, run_load, stored_events
+from scripts.servers import Servers
 from tests.fuzz import fuzz_rest, fuzz_socketio
-from tests.servers import Servers, started_servers
+from tests.servers import started_servers
 from tests.services import TcpProxy, fresh_database, production_settings, redis_database
 
 pytestmark = pytest.mark.servers

@@ -18,8 +18,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from scripts import purge
+from scripts.servers import ROOT
 from scripts.tracker_db import EVENTS
-from tests.servers import ROOT
 from tests.services import fresh_database, production_settings, redis_database
 
 DAY = 86400

@@ -20,16 +20,17 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.run import create_http_input_channels
 from sanic.exceptions import Forbidden
 
-from addons.input_checks import TOO_LONG_REPLY
-from channels.guard import UNREADABLE, answer_or_apologise
+from channels.guard import answer_or_apologise
 from channels.rest import RestOutput, refuse_remote
 from channels.socketio import SIGNED_ID
 from channels.teams import TeamsInput
+from contracts import TOO_LONG_REPLY, UNREADABLE
+from scripts.servers import ROOT, server_settings
 from tests.fuzz import fuzz_rest, fuzz_socketio
-from tests.servers import QUESTION, ROOT, server_settings, text_of
+from tests.servers import QUESTION, text_of
 from tests.socket_user import QUIET_SECONDS, SocketUser
 from tests.teams_fake import FakeMicrosoft
-from tests.test_teams import activity, bearer, channel_for, receive
+from tests.teams_requests import activity, bearer, channel_for, receive
 
 LOOPBACK_HEX = "0100007F"
 

@@ -3,7 +3,7 @@
 import pexpect
 import pytest
 
-from tests.servers import MODEL, RASA, ROOT, free_port
+from scripts.servers import MODEL, RASA, ROOT, free_port
 
 pytestmark = pytest.mark.servers
 

@@ -21,7 +21,8 @@ import pytest
 import requests
 
 from actions.knowledge import knowledge_base, paragraphs
-from tests.servers import ROOT, free_port, missing, started_servers
+from scripts.servers import ROOT, free_port
+from tests.servers import missing, started_servers
 from tests.web_page import REPLY_TIMEOUT_MS, Chat, wait_for_count
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import TimeoutError
 
-from tests.servers import ROOT
+from scripts.servers import ROOT
 
 REPLY_TIMEOUT_MS = 60_000
 FOCUS_DRAWN_MS = 1_000

@@ -1,0 +1,57 @@
+"""What the NLU pipeline (addons/), the action server (actions/) and the channels (channels/)
+agree on, defined once. No Rasa imports: the action server imports this, never the NLU code.
+"""
+
+# -- entities the NLU pipeline adds for the actions --------------------------------------------
+
+# A part of a message that asks two things, with its topic's intent (addons/svm_classifier.py).
+CLAUSE_TOPIC_ENTITY = "clause_topic"
+# A part is reported at this confidence or more, among the whole message's likeliest intents ...
+CLAUSE_REPORTED_CONFIDENCE = 0.25
+# ... and answered at this confidence or more; a part reported below it is offered as a button.
+CLAUSE_ANSWERED_CONFIDENCE = 0.5
+
+# The form of the question: permission, obligation, who ... (addons/question_form.py).
+QUESTION_FORM_ENTITY = "question_form"
+# A less sure form is not used: the answer keeps its topic's opening (seven forms: 0.3 is about
+# twice what a guess would give).
+QUESTION_FORM_CONFIDENCE = 0.3
+
+# What is wrong with input the assistant cannot read (addons/input_guard.py), one of the kinds
+# below; the clarify action gives the kind's reply.
+INPUT_PROBLEM_ENTITY = "input_problem"
+
+# -- input the assistant cannot read, and what it says about it ---------------------------------
+
+MAX_MESSAGE_CHARS = 2000
+
+EMPTY = "empty"
+TOO_LONG = "too_long"
+NO_WORDS = "no_words"
+MARKUP = "markup"
+NOT_ENGLISH = "not_english"
+
+EXAMPLE = 'for example "Can I use the City crest on my LinkedIn profile?"'
+# Also given by the channels themselves, before understanding (channels/guard.py).
+TOO_LONG_REPLY = (
+    f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS} characters "
+    "and ask one question at a time."
+)
+INPUT_PROBLEM_REPLIES = {
+    EMPTY: f"I didn't get a question. Type a question about the Social Media Policy, {EXAMPLE}",
+    TOO_LONG: TOO_LONG_REPLY,
+    NO_WORDS: f"I can only read questions written in words. Try asking, {EXAMPLE}",
+    MARKUP: (
+        "That looks like web page code, which I don't read. "
+        "Please type your question as plain text."
+    ),
+    NOT_ENGLISH: (
+        "Sorry, I can only answer questions written in English. "
+        "Please ask your question in English."
+    ),
+}
+# A message a channel cannot pass on at all (a web chat message that is not text, or for another
+# conversation than the socket's).
+UNREADABLE = (
+    "Sorry, I couldn't read that message. Please reload the page and type your question again."
+)
