@@ -161,7 +161,7 @@ class ActionAnswerFacet(Action):
             return []
         message = with_situation(tracker.latest_message, tracker)
         facet = facet_of(message.get("text") or "")
-        detail = details().get(topics[0].id, {}).get(facet)
+        detail = details().get(topics[0].id, {}).get(facet) if facet else None
         if detail is None:
             return answer_again(dispatcher, tracker, message, topics[0])
         events = self.utter_detail(dispatcher, topics[0], detail, message)

@@ -58,7 +58,7 @@ class ActionHelpArea(Action):
                 text="Which area of the policy? Choose one:", buttons=area_buttons(kb)
             )
             return []
-        topics = [kb.topic(topic_id) for topic_id in area.topic_ids]
+        topics = [kb.known_topic(topic_id) for topic_id in area.topic_ids]
         buttons = [{"title": topic.question, "payload": f"/{topic.intent}"} for topic in topics]
         dispatcher.utter_message(text=f"Common questions on {area.title.lower()}:", buttons=buttons)
         return []

@@ -91,9 +91,16 @@ class KnowledgeBase:
     def area(self, area_id: str) -> Area | None:
         return next((area for area in self.areas if area.id == area_id), None)
 
+    def known_topic(self, topic_id: str) -> Topic:
+        """A topic the knowledge base itself names (an area's, the safeguarding topic)."""
+        topic = self.topic(topic_id)
+        if topic is None:
+            raise KeyError(f"knowledge.yml names a topic it does not define: {topic_id}")
+        return topic
+
     @property
     def safeguarding_topic(self) -> Topic:
-        return self.topic(self.safeguarding_topic_id)
+        return self.known_topic(self.safeguarding_topic_id)
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
@@ -202,7 +209,7 @@ def canonical_entities(entities: list[dict]) -> dict[str, set[str]]:
     vocabulary = entity_vocabulary()
     found: dict[str, set[str]] = {}
     for entity in entities:
-        kind, value = entity.get("entity"), str(entity.get("value", ""))
+        kind, value = str(entity.get("entity", "")), str(entity.get("value", ""))
         canonical = vocabulary.get(kind, {}).get(value.lower())
         if canonical:
             found.setdefault(kind, set()).add(canonical)

@@ -149,7 +149,7 @@ def ordinary_action(intent: str | None) -> Action:
         "nlu_fallback": ActionClarify,
         "follow_up_other": ActionAnswerFollowUp,
         "ask_facet": ActionAnswerFacet,
-    }.get(intent, ActionAnswerPolicy)()
+    }.get(intent or "", ActionAnswerPolicy)()
 
 
 class ActionSafeguardingFollowUp(Action):

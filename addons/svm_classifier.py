@@ -103,6 +103,7 @@ class SvmIntentClassifier(SklearnIntentClassifier):
         return self._combined(sentence[np.newaxis, :], [message.get(TEXT)])
 
     def _combined(self, sentence_vectors: np.ndarray, texts: list[str]) -> csr_matrix:
+        assert self.lexicon is not None, "trained or loaded before it classifies"
         words = self.lexicon.transform(texts) * self.component_config["lexical_weight"]
         return hstack([csr_matrix(sentence_vectors), words]).tocsr()
 

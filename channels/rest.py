@@ -75,14 +75,15 @@ class RestInput(RasaRestInput):
     """Rasa's RestInput answering 400 for bad requests and never answering with silence."""
 
     async def _extract_sender(self, req: Request) -> str:
-        sender = json_object(req).get("sender")
+        # any JSON value, checked here
+        sender: Any = json_object(req).get("sender")
         problem = sender_id_problem(sender)
         if problem:
             raise InvalidUsage(f"Bad request: {problem}.")
         return sender
 
     def _extract_message(self, req: Request) -> str:
-        text = json_object(req).get("message")
+        text: Any = json_object(req).get("message")
         problem = text_problem(text)
         if problem:
             raise InvalidUsage(f"Bad request: {problem}.")

@@ -83,7 +83,9 @@ class SessionIds:
 
     def is_issued(self, session_id: Any) -> bool:
         match = SIGNED_ID.fullmatch(session_id) if isinstance(session_id, str) else None
-        return bool(match) and hmac.compare_digest(match.group(2), self._signature(match.group(1)))
+        return match is not None and hmac.compare_digest(
+            match.group(2), self._signature(match.group(1))
+        )
 
     def confirmed(self, requested: Any) -> str:
         """The id the browser asked to go on with, if this server issued it; else a new one."""

@@ -404,8 +404,8 @@ class TeamsInput(BotFrameworkInput):
         async with aiohttp.ClientSession(timeout=timeout) as session:
             try:
                 await self.authenticate(auth_header, activity or {}, session)
-            except Unauthorized as reason:
-                logger.warning("Teams: refused a request: %s", reason)
+            except Unauthorized as refusal:
+                logger.warning("Teams: refused a request: %s", refusal)
                 return 401, "Unauthorized"
             if activity is None:
                 return 400, "Bad request: the body is not an activity"

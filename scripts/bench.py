@@ -148,6 +148,7 @@ def rasa_running(servers: Servers) -> Iterator[float]:
     failed request (the log is in a temporary folder)."""
     start = time.perf_counter()
     servers.start_rasa()
+    assert servers.rasa is not None
     try:
         yield time.perf_counter() - start
     except requests.RequestException as error:
@@ -216,6 +217,7 @@ def server_run(servers: Servers, questions: list[str]) -> dict[str, float]:
         round_trips(servers.url, questions[:WARM_UP_QUESTIONS], 1)
         serial, _ = round_trips(servers.url, questions, 1)
         loaded, wall = round_trips(servers.url, questions, HIGH_CONCURRENCY)
+        assert servers.rasa is not None and servers.actions is not None
         return {
             "p50_c1": percentile_ms(serial, 50),
             "p95_c1": percentile_ms(serial, 95),
@@ -306,11 +308,16 @@ def function_name(key: tuple[str, int, str]) -> str:
     return f"{name} ({short}:{line})"
 
 
+def timings(stats: pstats.Stats) -> dict[tuple[str, int, str], tuple]:
+    """pstats' table of timings per function: its `stats` attribute, which typeshed omits."""
+    return vars(stats)["stats"]
+
+
 def profile_rows(stats: pstats.Stats) -> list[tuple[float, float, int, str]]:
     """(cumulative s, own s, calls, function) for every profiled function, by cumulative time."""
     rows = [
         (cumulative, own, calls, function_name(key))
-        for key, (_, calls, own, cumulative, _) in stats.stats.items()
+        for key, (_, calls, own, cumulative, _) in timings(stats).items()
     ]
     return sorted(rows, reverse=True)
 

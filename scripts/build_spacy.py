@@ -14,6 +14,7 @@ from pathlib import Path
 
 import spacy
 import yaml
+from spacy.pipeline import EntityRuler
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTITIES_FILE = ROOT / "data" / "policy" / "entities.yml"
@@ -46,6 +47,7 @@ def build_pipeline(patterns: list[dict]) -> spacy.Language:
     nlp.initialize()
     # Patterns are added after initialize(): initializing an entity ruler empties it.
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    assert isinstance(ruler, EntityRuler)
     ruler.add_patterns(patterns)
     nlp.meta["name"] = "en_smp"
     nlp.meta["version"] = "1.0.0"

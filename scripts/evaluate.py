@@ -95,9 +95,10 @@ def reply_text(replies: list[dict]) -> str:
 
 def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:
     names = knowledge_base().role_names
-    scores = {
+    verdicts = VerdictScore()
+    scores: dict[str, Score] = {
         "primary_cited": Score(),
-        "verdict_right": VerdictScore(),
+        "verdict_right": verdicts,
         "roles_named": Score(),
         "safeguarding_escalated": Score(),
         "out_of_scope_declined": Score(),
@@ -108,7 +109,7 @@ def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:
         if item["kind"] in ("in_scope", "safeguarding"):
             scores["primary_cited"].add(item["paras"][0] in cited, question)
         if item.get("verdict"):
-            scores["verdict_right"].add_verdict(item["verdict"], verdict_of(text), question)
+            verdicts.add_verdict(item["verdict"], verdict_of(text), question)
         if item.get("escalate"):
             named = all(names[role].lower() in text.lower() for role in item["escalate"])
             scores["roles_named"].add(named, question)
@@ -131,7 +132,9 @@ def print_report(scores: dict[str, Score], show_misses: bool = True) -> None:
     print(f"{'measure':<26}{'hits':>6}{'total':>7}{'rate':>9}")
     for name, s in scores.items():
         print(f"{name:<26}{s.hits:>6}{s.total:>7}{s.rate:>9.1%}")
-    print(f"\nverdicts\n{scores['verdict_right'].table()}\n")
+    verdicts = scores["verdict_right"]
+    if isinstance(verdicts, VerdictScore):
+        print(f"\nverdicts\n{verdicts.table()}\n")
     if show_misses:
         for name, s in scores.items():
             for question in s.misses:

@@ -91,7 +91,8 @@ def has_expectations(turn: dict) -> bool:
 
 def run_conversation(url: str, conversation: dict) -> list[Turn]:
     sender = f"conv-{uuid.uuid4().hex}"
-    results, quotable = [], set()
+    results: list[Turn] = []
+    quotable: set[int] = set()
     for expected in conversation["turns"]:
         replies = ask(url, expected["say"], sender=sender)
         failed = check_turn(expected, replies, quotable) if has_expectations(expected) else None

@@ -177,12 +177,11 @@ def one_line(text: str) -> str:
     return without_contact_details(" ".join(text.split()))
 
 
-def is_comment(feedback: Turn, following: Turn | None) -> bool:
+def is_comment(feedback: Turn, following: Turn) -> bool:
     """Whether the message after a thumbs-down is its comment: the assistant answers one
     that asks something (actions/feedback.py) and keeps no comment."""
     return (
         feedback.intent == FEEDBACK_NEGATIVE
-        and following is not None
         and not is_feedback(following)
         and not reads_as_question(following.text)
     )
@@ -196,10 +195,10 @@ def add_feedback(report: Report, turns: list[Turn], kb: KnowledgeBase) -> set[in
     for i, turn in enumerate(turns):
         if not is_feedback(turn):
             continue
-        report.feedback[turn.intent] += 1
+        report.feedback[turn.intent or ""] += 1
         used.add(i)
         comment = turns[i + 1] if i + 1 < len(turns) else None
-        if not is_comment(turn, comment):
+        if comment is None or not is_comment(turn, comment):
             continue
         used.add(i + 1)
         rated = turns[i - 1] if i > 0 else comment
@@ -243,7 +242,7 @@ def build_report(sessions: list[list[Turn]], kb: KnowledgeBase, since: date, unt
             report.safeguarding_escalations += sum(t in safeguarding for t in turn.topics)
             if i in used:
                 continue
-            intents[turn.intent] += 1
+            intents[turn.intent or ""] += 1
             if not is_button_press(turn):
                 report.questions += 1
             add_question(report, turn, kb)

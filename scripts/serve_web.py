@@ -177,12 +177,13 @@ class Handler(BaseHTTPRequestHandler):
     def respond(self, body: bool) -> None:
         found = self.site.files.get(urlsplit(self.path).path)
         plain, gzipped, content_type = found or (b"Not found\n", None, "text/plain; charset=utf-8")
-        compress = gzipped is not None and "gzip" in self.headers.get("Accept-Encoding", "")
-        content = gzipped if compress else plain
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        compressed = gzipped if accepts_gzip else None
+        content = compressed or plain
         self.send_response(200 if found else 404)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(content)))
-        if compress:
+        if compressed:
             self.send_header("Content-Encoding", "gzip")
         self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Security-Policy", self.site.csp)

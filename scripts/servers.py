@@ -166,7 +166,8 @@ class Servers:
         return {"SMP_WEB_ORIGINS": self.cors} if self.cors else {}
 
     def restart_rasa(self) -> None:
-        self.rasa.stop()
+        if self.rasa:
+            self.rasa.stop()
         self.start_rasa()
 
     def stop(self) -> None:

@@ -30,7 +30,9 @@ WHITE = (255, 255, 255)
 SCALE = 8  # drawn larger, then scaled down for smooth edges
 
 
-def bubble_mask(size: int, box: tuple[float, float, float, float], stroke: float = 0) -> Image:
+def bubble_mask(
+    size: int, box: tuple[float, float, float, float], stroke: float = 0
+) -> Image.Image:
     """A speech bubble with three text lines, as an 8-bit mask of `size` pixels square.
 
     `box` is the bubble's body (left, top, right, bottom) in fractions of the size; with a
@@ -66,7 +68,7 @@ def bubble_mask(size: int, box: tuple[float, float, float, float], stroke: float
         x0 = left + (right - left) * 0.19
         x1 = x0 + (right - left) * length
         draw.line((x0, y, x1, y), fill=0 if not width else 255, width=line_width)
-    return mask.resize((size, size), Image.LANCZOS)
+    return mask.resize((size, size), Image.Resampling.LANCZOS)
 
 
 def draw_color_icon(path: Path) -> None:

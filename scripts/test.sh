@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test, in Sara's order: lint, action tests, data validation, train, test stories,
+# Every test, in Sara's order: lint and types, the NLU components in-process, action tests,
+# data validation, train, test stories,
 # then the tests that start the real servers (conversation and the accuracy gates).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -10,6 +11,7 @@ bash scripts/setup.sh
 echo "== lint"
 ruff check actions addons channels contracts.py scripts tests
 ruff format --check actions addons channels contracts.py scripts tests
+mypy
 
 echo "== action and data tests (no servers)"
 pytest -m "not servers"
