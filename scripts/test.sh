@@ -13,8 +13,11 @@ ruff check actions addons channels contracts.py scripts tests
 ruff format --check actions addons channels contracts.py scripts tests
 mypy
 
+echo "== NLU components in-process (addons/, before training)"
+pytest -m components
+
 echo "== action and data tests (no servers)"
-pytest -m "not servers"
+pytest -m "not servers and not components"
 
 echo "== rasa data validate"
 bash scripts/validate.sh
