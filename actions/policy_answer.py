@@ -37,8 +37,12 @@ NEAR_TIE = 0.05
 ANSWER_PART_CONFIDENCE = 0.5
 SAFEGUARDING_SLOT = "safeguarding_open"
 # what a follow-up may change and otherwise keeps: "what about Facebook?" after a question
-# about a pupil's photo is still about a pupil
-SITUATION_ENTITIES = ("platform", "asset", "person")
+# about a pupil's photo is still about a pupil. `situation` entities ("account.personal",
+# "content.already_public") are kept per kind: "no, my personal account" replaces
+# "account.official" and keeps "content.already_public".
+SITUATION_ENTITIES = ("platform", "asset", "person", "situation")
+SITUATION_ENTITY = "situation"
+KEPT = ("entity", "value", "confidence")
 # how a follow-up without a topic of its own opens, and the pronouns that point back at the
 # previous question's object
 FOLLOW_UP_OPENING = re.compile(r"(and|even|what about|what if|how about|no|but|also|same|or)\b")
@@ -99,20 +103,31 @@ def utter_topics(
 
 
 def situation(message: dict[str, Any]) -> list[dict[str, str]]:
-    """The platforms, assets and people a message names, as Rasa found them."""
+    """The platforms, assets, people and situations a message names, as Rasa found them."""
     return [
-        {"entity": e["entity"], "value": str(e.get("value", ""))}
+        {key: e[key] if key == "confidence" else str(e[key]) for key in KEPT if key in e}
         for e in message.get("entities") or []
         if e.get("entity") in SITUATION_ENTITIES
     ]
 
 
+def slot_of(entity: dict[str, Any]) -> tuple[str, str]:
+    """What part of the situation an entity fills: its type, and for a `situation` entity
+    also its kind ("account" of "account.personal")."""
+    kind = entity.get("entity") or ""
+    if kind == SITUATION_ENTITY:
+        return kind, str(entity.get("value", "")).split(".", 1)[0]
+    return kind, ""
+
+
 def with_situation(message: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
-    """The follow-up with the previous question's platform, asset or person for each kind
-    it does not name itself: "and on Facebook?" changes the platform, keeps the pupil."""
+    """The follow-up with the previous question's situation for each part it does not name
+    itself: "and on Facebook?" changes the platform and keeps the pupil; "no, my personal
+    account" changes the account and keeps the content."""
     entities = list(message.get("entities") or [])
-    named = {entity.get("entity") for entity in entities}
-    kept = [e for e in tracker.get_slot("last_situation") or [] if e.get("entity") not in named]
+    named = {slot_of(entity) for entity in entities}
+    previous = tracker.get_slot("last_situation") or []
+    kept = [entity for entity in previous if slot_of(entity) not in named]
     return {**message, "entities": entities + kept}
 
 

@@ -513,3 +513,66 @@ def test_a_short_follow_up_on_the_same_topic_keeps_the_previous_person():
     tracker = tracker_for("and on the school website?", "ask_photo_permission", slots=slots)
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert "parents or guardians" in texts(messages)
+
+
+def situation_entity(value: str, confidence: float = 0.9) -> dict:
+    """A `situation` entity as the situations component adds it ("account.personal")."""
+    return {"entity": "situation", "value": value, "confidence": confidence}
+
+
+def test_a_situation_of_another_kind_is_kept_and_one_of_the_same_kind_replaced():
+    slots = {
+        "last_topics": ["crest_logo_personal"],
+        "last_situation": [
+            {"entity": "situation", "value": "account.official", "confidence": 0.8},
+            {"entity": "situation", "value": "content.already_public", "confidence": 0.7},
+            {"entity": "platform", "value": "linkedin"},
+        ],
+    }
+    tracker = tracker_for(
+        "no, my personal account",
+        "follow_up_other",
+        entities=[situation_entity("account.personal")],
+        slots=slots,
+    )
+    _, events = run(ActionAnswerFollowUp(), tracker)
+    kept = {(e["entity"], e["value"]) for e in slot_values(events)["last_situation"]}
+    assert kept == {
+        ("situation", "account.personal"),
+        ("situation", "content.already_public"),
+        ("platform", "linkedin"),
+    }
+
+
+def test_a_new_topic_starts_a_new_situation():
+    slots = {
+        "last_topic": "crest_logo_personal",
+        "last_topics": ["crest_logo_personal"],
+        "last_situation": [
+            {"entity": "situation", "value": "account.personal"},
+            {"entity": "platform", "value": "linkedin"},
+        ],
+    }
+    tracker = tracker_for(
+        "can I look at a candidate's facebook before the interview?",
+        "ask_recruitment_screening",
+        entities=[entity("platform", "facebook")],
+        slots=slots,
+    )
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert 37 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_situation"] == [{"entity": "platform", "value": "facebook"}]
+
+
+def test_a_facet_follow_up_keeps_the_situation_so_far():
+    slots = {
+        "last_topics": ["photo_permission"],
+        "last_situation": [
+            {"entity": "person", "value": "pupils"},
+            {"entity": "situation", "value": "account.official", "confidence": 0.9},
+        ],
+    }
+    tracker = tracker_for("who has to give permission?", "ask_facet", slots=slots)
+    messages, events = run(ActionAnswerFacet(), tracker)
+    assert texts(messages).startswith("Every recognisable person")
+    assert slot_values(events)["last_situation"] == slots["last_situation"]
