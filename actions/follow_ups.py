@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -27,7 +27,13 @@ from actions.knowledge import (
     paragraph_sections,
     paragraphs,
 )
-from actions.policy_answer import close_answer, remember_answer, utter_topics, with_situation
+from actions.policy_answer import (
+    close_answer,
+    message_entities,
+    remember_answer,
+    utter_topics,
+    with_situation,
+)
 
 NO_CONTEXT = (
     "I haven't answered a question in this conversation yet, so I'm not sure what you mean. "
@@ -106,8 +112,17 @@ class ActionAnswerFollowUp(Action):
 
 @dataclass(frozen=True)
 class Detail:
+    """A facet's answer, and the answers for people the rule treats apart (`for_person`:
+    canonical person, e.g. "pupil", to answer)."""
+
     answer: str
     paras: tuple[int, ...]
+    for_person: dict[str, str] = field(default_factory=dict)
+
+    def answer_for(self, people: set[str]) -> str:
+        return next(
+            (self.for_person[p] for p in sorted(people) if p in self.for_person), self.answer
+        )
 
 
 FACET_WORDS = {
@@ -125,7 +140,7 @@ def details() -> dict[str, dict[str, Detail]]:
     raw = yaml.safe_load((POLICY_DIR / "details.yml").read_text(encoding="utf-8"))["details"]
     return {
         topic_id: {
-            facet: Detail(detail["answer"], tuple(detail["paras"]))
+            facet: Detail(detail["answer"], tuple(detail["paras"]), detail.get("for_person", {}))
             for facet, detail in facets.items()
         }
         for topic_id, facets in raw.items()
@@ -171,7 +186,8 @@ class ActionAnswerFacet(Action):
     def utter_detail(
         dispatcher: CollectingDispatcher, topic: Topic, detail: Detail, message: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=f"{detail.answer}\n{source_line(detail.paras)}")
+        answer = detail.answer_for(message_entities(message).get("person", set()))
+        dispatcher.utter_message(text=f"{answer}\n{source_line(detail.paras)}")
         kb = knowledge_base()
         if contacts := role_contacts(kb, topic.roles, configured_contacts()):
             dispatcher.utter_message(text=contacts)

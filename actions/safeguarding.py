@@ -2,10 +2,10 @@
 
 action_safeguarding_follow_up answers what a worried person asks next from paragraph 33
 only: whom to go to first (the DSL), what if the DSL cannot be the one (the LADO), where the
-LADO is; for anything the policy does not say ("should I tell the parents?") it says so and
-gives the same route, never a guess. Thanks get a short acknowledgement without a citation.
-A message that brings a topic of its own ends the safeguarding turns and gets the ordinary
-answer. No reply here offers the thumbs.
+LADO is, whether to friend or follow the person after all (no); for anything the policy does
+not say ("should I tell the parents?") it says so and gives the same route, never a guess.
+Thanks get a short acknowledgement without a citation. A message that brings a topic of its
+own ends the safeguarding turns and gets the ordinary answer. No reply here offers the thumbs.
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ CONCERN_WORDS = (
     "dsl", "lado", "designated", "safeguarding", "parent", "parents", "guardian", "guardians",
     "police", "first", "him", "her", "them", "they", "he", "she", "the person", "this person",
     "report it", "tell someone", "evidence", "screenshot", "screenshots",
+)  # fmt: skip
+# asking whether to connect with the pupil or vulnerable person online, which paragraph 33
+# rules out ("can I just follow her back?")
+CONTACT_WORDS = (
+    "follow", "friend", "befriend", "accept", "add her", "add him", "add them", "connect",
 )  # fmt: skip
 SAFEGUARDING_PERSONS = {"pupil", "vulnerable person"}
 SHORT_MESSAGE_WORDS = 6
@@ -120,6 +125,16 @@ def where_the_lado_is() -> str:
     )
 
 
+def boundaries() -> str:
+    return with_contacts(
+        "No. Under no circumstances should employees who work with pupils or other vulnerable "
+        "persons “friend” or “follow” that person online: appropriate professional boundaries "
+        f"must be maintained at all times. If you are worried, contact the {role('dsl')} in "
+        f"the first instance, or the {role('lado')}, within {DCCS}.",
+        ("dsl", "lado"),
+    )
+
+
 def policy_is_silent() -> str:
     return with_contacts(
         "The Social Media Policy doesn't say. For any concern about an individual's behaviour "
@@ -133,6 +148,8 @@ def follow_up_reply(text: str, intent: str | None) -> str:
     """The reply to a message about the concern just raised."""
     if is_acknowledgement(text, intent):
         return ACKNOWLEDGED
+    if any(contains_phrase(text, word) for word in CONTACT_WORDS):
+        return boundaries()
     if contains_phrase(text, "dsl") or contains_phrase(text, "designated safeguarding lead"):
         return when_the_dsl_cannot_be_asked()
     if contains_phrase(text, "lado") or contains_phrase(text, "designated officer"):

@@ -574,5 +574,23 @@ def test_a_facet_follow_up_keeps_the_situation_so_far():
     }
     tracker = tracker_for("who has to give permission?", "ask_facet", slots=slots)
     messages, events = run(ActionAnswerFacet(), tracker)
-    assert texts(messages).startswith("Every recognisable person")
+    assert texts(messages).startswith("Their parents or guardians, or teachers")
     assert slot_values(events)["last_situation"] == slots["last_situation"]
+
+
+@pytest.mark.parametrize(
+    "text", ["can I just follow her back instead?", "could I accept it if I keep it private?"]
+)
+def test_friending_or_following_after_a_disclosure_is_ruled_out_by_paragraph_33(text):
+    messages, events = safeguarding_follow_up(text, "ask_contact_with_pupils", 0.6)
+    reply = texts(messages)
+    assert reply.startswith("No.") and "Source: Paragraph 33 " in reply
+    assert "(LADO)" in reply and button_payloads(messages) == []
+    assert "safeguarding_open" not in slot_values(events)
+
+
+def test_who_gives_permission_for_a_photo_without_children_names_the_people_in_it():
+    slots = {"last_topics": ["photo_permission"], "last_situation": []}
+    tracker = tracker_for("who has to give permission?", "ask_facet", slots=slots)
+    messages, _ = run(ActionAnswerFacet(), tracker)
+    assert texts(messages).startswith("Every recognisable person")
