@@ -29,6 +29,7 @@ from actions.knowledge import (
 )
 from actions.policy_answer import (
     close_answer,
+    follow_up_form,
     message_entities,
     remember_answer,
     utter_topics,
@@ -40,6 +41,13 @@ NO_CONTEXT = (
     'Ask me about the Social Media Policy, or type "help" to see what you can ask.'
 )
 QUOTE_BUTTON = {"title": "Quote the policy", "payload": "/ask_quote"}
+# what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
+CONSEQUENCES_TOPIC = "disciplinary_consequences"
+CONSEQUENCE_WORDS = (
+    "what happens", "what would happen", "what will happen", "consequence", "consequences",
+    "sacked", "fired", "dismissed", "disciplined", "disciplinary", "in trouble", "punished",
+)  # fmt: skip
+
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
@@ -88,13 +96,27 @@ def answer_again(
     dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any], topic: Topic
 ) -> list[dict[str, Any]]:
     """The previous answer's topic answered again for the situation `message` describes."""
+    events = utter_topics(dispatcher, message, [topic], follow_up_form(message, tracker))
+    return events + close_answer(dispatcher, tracker, message, [topic], [])
+
+
+def asks_consequences(text: str) -> bool:
+    return any(contains_phrase(text, word) for word in CONSEQUENCE_WORDS)
+
+
+def answer_consequences(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """What breaking the previous answer's rule may lead to ("and what happens if I do?")."""
+    topic = knowledge_base().topic(CONSEQUENCES_TOPIC)
     events = utter_topics(dispatcher, message, [topic])
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
 
 class ActionAnswerFollowUp(Action):
     """The previous question again, for what the follow-up names: a variant of the topic's
-    answer matches the new platform, account or person when the policy treats it apart."""
+    answer matches the new platform, account or person when the policy treats it apart. Asked
+    what happens if one does it, the consequences of a breach."""
 
     def name(self) -> str:
         return "action_answer_follow_up"
@@ -106,6 +128,8 @@ class ActionAnswerFollowUp(Action):
         if not topics:
             dispatcher.utter_message(text=NO_CONTEXT)
             return []
+        if asks_consequences(tracker.latest_message.get("text") or ""):
+            return answer_consequences(dispatcher, tracker, tracker.latest_message)
         message = with_situation(tracker.latest_message, tracker)
         return answer_again(dispatcher, tracker, message, topics[0])
 
@@ -124,6 +148,14 @@ class Detail:
             (self.for_person[p] for p in sorted(people) if p in self.for_person), self.answer
         )
 
+
+# asked who decides or must be told about a rule that names no one (paragraph 5)
+NAMES_NO_ONE = Detail(
+    "The policy names no one for that part of its rule. The Director of Human Resources is "
+    "responsible for the interpretation, advice and management of the policy on behalf of the "
+    "City of London Corporation.",
+    (5,),
+)
 
 FACET_WORDS = {
     "when": ("when", "how quickly", "how soon", "how long", "until", "by when", "start again",
@@ -177,21 +209,28 @@ class ActionAnswerFacet(Action):
         message = with_situation(tracker.latest_message, tracker)
         facet = facet_of(message.get("text") or "")
         detail = details().get(topics[0].id, {}).get(facet)
+        if detail is None and facet == "who" and not topics[0].roles:
+            detail = NAMES_NO_ONE
         if detail is None:
             return answer_again(dispatcher, tracker, message, topics[0])
-        events = self.utter_detail(dispatcher, topics[0], detail, message)
+        form = tracker.get_slot("last_form")
+        events = self.utter_detail(dispatcher, topics[0], detail, message, form)
         return events + close_answer(dispatcher, tracker, message, topics[:1], [])
 
     @staticmethod
     def utter_detail(
-        dispatcher: CollectingDispatcher, topic: Topic, detail: Detail, message: dict[str, Any]
+        dispatcher: CollectingDispatcher,
+        topic: Topic,
+        detail: Detail,
+        message: dict[str, Any],
+        form: str | None,
     ) -> list[dict[str, Any]]:
         answer = detail.answer_for(message_entities(message).get("person", set()))
         dispatcher.utter_message(text=f"{answer}\n{source_line(detail.paras)}")
         kb = knowledge_base()
         if contacts := role_contacts(kb, topic.roles, configured_contacts()):
             dispatcher.utter_message(text=contacts)
-        return remember_answer([topic], set(detail.paras), message)
+        return remember_answer([topic], set(detail.paras), message, form)
 
 
 class AboutPreviousAnswer(Action, ABC):

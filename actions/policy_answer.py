@@ -50,6 +50,11 @@ POINTER = re.compile(
     r"\b(share|post|use|put|send|retweet|tweet|upload|publish|forward|repost|show|screen"
     r"|check|look at|view|delete|keep)\s+(it|them|this|that|these|those)\b"
 )
+# a short question whose subject is the previous answer's rule or object ("is it likely to
+# be refused?", "is that allowed at work?")
+POINTER_SUBJECT = re.compile(
+    r"(is|was|will|would|does|did|can|could|should|has|might|may)\s+(it|that|this)\b"
+)
 FOLLOW_UP_WORDS = 7
 
 
@@ -81,13 +86,17 @@ def also_a_question(topic: Topic) -> str:
 
 
 def utter_topics(
-    dispatcher: CollectingDispatcher, message: dict[str, Any], topics: list[Topic]
+    dispatcher: CollectingDispatcher,
+    message: dict[str, Any],
+    topics: list[Topic],
+    form: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Answers each of `topics` for the latest message and remembers what was answered.
-    The safeguarding escalation is given once, not after every answer."""
+    """Answers each of `topics` for the latest message, opened for the question's `form`
+    (by default the message's own), and remembers what was answered. The safeguarding
+    escalation is given once, not after every answer."""
     kb, contacts = knowledge_base(), configured_contacts()
     text, entities = message.get("text") or "", message_entities(message)
-    form = question_form(message)
+    form = form or question_form(message)
     cited: set[int] = set()
     escalated_elsewhere = any(topic.safeguarding for topic in topics)
     for position, topic in enumerate(topics):
@@ -99,7 +108,7 @@ def utter_topics(
         for chat_message in messages:
             dispatcher.utter_message(text=chat_message)
         cited.update(reply.paras)
-    return remember_answer(topics, cited, message)
+    return remember_answer(topics, cited, message, form)
 
 
 def situation(message: dict[str, Any]) -> list[dict[str, str]]:
@@ -131,29 +140,40 @@ def with_situation(message: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
     return {**message, "entities": entities + kept}
 
 
+def follow_up_form(message: dict[str, Any], tracker: Tracker) -> str | None:
+    """A follow-up asks the previous question again, so its answer opens for that
+    question's form ("and volunteers?" after "does the policy apply to contractors?" gets
+    "Yes."); the follow-up's own form only when the previous question had none."""
+    return tracker.get_slot("last_form") or question_form(message)
+
+
 def is_elliptical(message: dict[str, Any]) -> bool:
     """Whether a message goes on from the previous question rather than asking one of its
-    own: short and opening like a follow-up ("even on my own phone?"), or with a pronoun for
-    the previous question's object ("can I share it on the school's Twitter?"), naming no
-    crest, logo or person of its own and no safeguarding concern."""
+    own: short and opening like a follow-up ("even on my own phone?") or with a pronoun as
+    its subject ("is it likely to be refused?"), or with a pronoun for the previous
+    question's object ("can I share it on the school's Twitter?"), naming no crest, logo or
+    person of its own and no safeguarding concern."""
     entities = message_entities(message)
     if entities.get("asset") or entities.get("person") or is_safeguarding_message(message):
         return False
     text = (message.get("text") or "").strip().lower()
     words = len(text.split())
-    follows_on = words <= FOLLOW_UP_WORDS and re.match(FOLLOW_UP_OPENING, text) is not None
+    follows_on = words <= FOLLOW_UP_WORDS and (
+        re.match(FOLLOW_UP_OPENING, text) is not None or re.match(POINTER_SUBJECT, text) is not None
+    )
     pointing = words <= FOLLOW_UP_WORDS * 2 and POINTER.search(text) is not None
     return follows_on or pointing
 
 
 def remember_answer(
-    topics: list[Topic], paras: set[int], message: dict[str, Any]
+    topics: list[Topic], paras: set[int], message: dict[str, Any], form: str | None
 ) -> list[dict[str, Any]]:
     return [
         SlotSet("last_topic", topics[0].id),
         SlotSet("last_topics", [topic.id for topic in topics]),
         SlotSet("last_paras", sorted(paras)),
         SlotSet("last_situation", situation(message)),
+        SlotSet("last_form", form),
     ]
 
 
@@ -256,10 +276,12 @@ class ActionAnswerPolicy(Action):
             dispatcher.utter_message(text=ASK_REPHRASE)
             return []
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
+        form = None
         if previous and is_elliptical(message):
             # the previous question's rule, for the situation so far changed by this message
-            topic, message = previous, with_situation(message, tracker)
+            topic, form = previous, follow_up_form(message, tracker)
+            message = with_situation(message, tracker)
         topics = [topic, *(t for t in clause_topics(message) if t != topic)]
-        events = utter_topics(dispatcher, message, topics)
+        events = utter_topics(dispatcher, message, topics, form)
         others = other_choices(message, topics)
         return events + close_answer(dispatcher, tracker, message, topics, others)

@@ -594,3 +594,38 @@ def test_who_gives_permission_for_a_photo_without_children_names_the_people_in_i
     tracker = tracker_for("who has to give permission?", "ask_facet", slots=slots)
     messages, _ = run(ActionAnswerFacet(), tracker)
     assert texts(messages).startswith("Every recognisable person")
+
+
+def test_a_follow_up_opens_for_the_form_of_the_previous_question():
+    slots = {"last_topics": ["policy_scope"], "last_form": "scope"}
+    tracker = tracker_for("and volunteers?", "follow_up_other", slots=slots)
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    assert texts(messages).startswith("Yes") and 6 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_form"] == "scope"
+
+
+def test_a_short_question_about_it_stays_with_the_previous_rule():
+    slots = {"last_topic": "create_work_account", "last_topics": ["create_work_account"]}
+    tracker = tracker_for(
+        "is it likely to be refused?", "ask_disciplinary_consequences", 0.17, slots=slots
+    )
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert "rarely refused" in texts(messages) and "Paragraph 12" in texts(messages)
+    assert slot_values(events)["last_topic"] == "create_work_account"
+
+
+def test_what_happens_if_i_do_it_gets_the_consequences_of_a_breach():
+    slots = {"last_topics": ["inappropriate_conduct_examples"]}
+    tracker = tracker_for("and what happens if I do one of those?", "follow_up_other", slots=slots)
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    assert {29, 30} & cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_topic"] == "disciplinary_consequences"
+
+
+def test_who_decides_about_a_rule_that_names_no_one_gives_the_policy_owner():
+    slots = {"last_topics": ["policy_purpose"]}
+    tracker = tracker_for("and who is responsible for it?", "ask_facet", slots=slots)
+    messages, _ = run(ActionAnswerFacet(), tracker)
+    reply = texts(messages)
+    assert reply.startswith("The policy names no one") and "Director of Human Resources" in reply
+    assert cited_paragraphs(reply) == {5}
