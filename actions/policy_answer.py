@@ -13,7 +13,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ASK_REPHRASE, mentions_safeguarding, policy_answer
+from actions.answers import (
+    ASK_REPHRASE,
+    YES_NO_FORMS,
+    mentions_safeguarding,
+    policy_answer,
+)
 from actions.contacts import configured_contacts
 from actions.knowledge import Topic, canonical_entities, knowledge_base
 
@@ -24,6 +29,9 @@ QUESTION_FORM_ENTITY = "question_form"
 # a less sure question form is not used: the answer keeps the opening of its topic (seven
 # forms: 0.3 is about twice what a guess would give)
 FORM_CONFIDENCE = 0.3
+# a follow-up's own form must be surer to count: fragments ("and volunteers?") have no form
+# of their own and take the previous question's
+FOLLOW_UP_FORM_CONFIDENCE = 0.45
 # rasa shell turns every button into a menu that must be answered before typing on, so the
 # optional thumbs are not offered there.
 SHELL_CHANNEL = "cmdline"
@@ -56,23 +64,38 @@ POINTER_SUBJECT = re.compile(
     r"(is|was|will|would|does|did|can|could|should|has|might|may)\s+(it|that|this)\b"
 )
 FOLLOW_UP_WORDS = 7
+# an unplaced message this short sharing this many distinctive words with the previous
+# answer asks about that answer's rule
+ECHO_WORDS = 12
+ECHO_SHARED = 2
+STEM_ENDING = re.compile(r"(ing|ed|es|s)$")
+GENERIC_STEMS = {
+    "social", "media", "policy", "city", "corporation", "corporat", "employe", "account",
+    "post", "personal", "work", "what", "would", "could", "should", "about", "there", "their",
+    "this", "that", "with", "have", "doe", "which", "when", "where", "them", "they", "your",
+    "from", "into", "will", "were", "been", "also", "only", "just", "like", "more", "some",
+    "other", "than", "then", "need", "must", "allow", "okay", "make", "any", "anyone",
+}  # fmt: skip
 
 
 def message_entities(message: dict[str, Any]) -> dict[str, set[str]]:
     return canonical_entities(message.get("entities") or [])
 
 
-def question_form(message: dict[str, Any]) -> str | None:
-    """The form of a question on a policy topic. A follow-up ("what about Facebook?") asks
-    the previous question again, so its own form is not the question's."""
-    intent = (message.get("intent") or {}).get("name")
-    if knowledge_base().topic_for_intent(intent) is None:
-        return None
+def question_form(message: dict[str, Any], confidence: float = FORM_CONFIDENCE) -> str | None:
+    """The form of a question on a policy topic, when classified at least this surely."""
     for entity in message.get("entities") or []:
         if entity.get("entity") == QUESTION_FORM_ENTITY:
-            sure = entity.get("confidence", 1.0) >= FORM_CONFIDENCE
+            sure = entity.get("confidence", 1.0) >= confidence
             return entity.get("value") if sure else None
     return None
+
+
+def own_question_form(message: dict[str, Any]) -> str | None:
+    """The form of a question classified on a policy topic; a follow-up ("what about
+    Facebook?") asks the previous question again, so its own form is not the question's."""
+    intent = (message.get("intent") or {}).get("name")
+    return question_form(message) if knowledge_base().topic_for_intent(intent) else None
 
 
 def is_safeguarding_message(message: dict[str, Any]) -> bool:
@@ -96,7 +119,7 @@ def utter_topics(
     escalation is given once, not after every answer."""
     kb, contacts = knowledge_base(), configured_contacts()
     text, entities = message.get("text") or "", message_entities(message)
-    form = form or question_form(message)
+    form = form or own_question_form(message)
     cited: set[int] = set()
     escalated_elsewhere = any(topic.safeguarding for topic in topics)
     for position, topic in enumerate(topics):
@@ -142,9 +165,14 @@ def with_situation(message: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
 
 def follow_up_form(message: dict[str, Any], tracker: Tracker) -> str | None:
     """A follow-up asks the previous question again, so its answer opens for that
-    question's form ("and volunteers?" after "does the policy apply to contractors?" gets
-    "Yes."); the follow-up's own form only when the previous question had none."""
-    return tracker.get_slot("last_form") or question_form(message)
+    question's yes/no form ("and volunteers?" after "does the policy apply to contractors?"
+    gets "Yes"); after a wh-question, or none, for the follow-up's own form ("even if my
+    account is private?")."""
+    previous = tracker.get_slot("last_form")
+    own = question_form(message, FOLLOW_UP_FORM_CONFIDENCE)
+    if previous in YES_NO_FORMS and own not in YES_NO_FORMS:
+        return previous
+    return own or previous
 
 
 def is_elliptical(message: dict[str, Any]) -> bool:
@@ -163,6 +191,24 @@ def is_elliptical(message: dict[str, Any]) -> bool:
     )
     pointing = words <= FOLLOW_UP_WORDS * 2 and POINTER.search(text) is not None
     return follows_on or pointing
+
+
+def stems(text: str) -> set[str]:
+    """The message's distinctive words, roughly stemmed ("reasons", "checking": "reason",
+    "check"), without the words every answer shares."""
+    words = re.findall(r"[a-z]{4,}", text.lower())
+    return {STEM_ENDING.sub("", word) for word in words} - GENERIC_STEMS
+
+
+def echoes_rule(message: dict[str, Any], topic: Topic) -> bool:
+    """Whether a message the classifier could not place asks about the rule just answered:
+    short, and sharing distinctive words with its answer ("what would count as a valid
+    reason to check?" after the monitoring answer's "valid reasons for checking")."""
+    text = message.get("text") or ""
+    if len(text.split()) > ECHO_WORDS:
+        return False
+    wording = " ".join([topic.answer, *(rule.answer for rule in topic.rules)])
+    return len(stems(text) & stems(wording)) >= ECHO_SHARED
 
 
 def remember_answer(

@@ -629,3 +629,27 @@ def test_who_decides_about_a_rule_that_names_no_one_gives_the_policy_owner():
     reply = texts(messages)
     assert reply.startswith("The policy names no one") and "Director of Human Resources" in reply
     assert cited_paragraphs(reply) == {5}
+
+
+def test_an_unplaced_question_in_the_words_of_the_previous_answer_asks_about_its_rule():
+    slots = {"last_topic": "monitoring", "last_topics": ["monitoring"]}
+    tracker = tracker_for(
+        "what would count as a valid reason to check?", "nlu_fallback", 0.15, slots=slots
+    )
+    messages, events = run(ActionClarify(), tracker)
+    assert 32 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_topic"] == "monitoring"
+
+
+def test_an_unplaced_question_on_something_else_is_still_asked_back():
+    slots = {"last_topic": "monitoring", "last_topics": ["monitoring"]}
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.15},
+        {"name": "ask_privacy_settings", "confidence": 0.1},
+        {"name": "ask_monitoring", "confidence": 0.1},
+    ]
+    tracker = tracker_for(
+        "is there a dress code for the office?", "nlu_fallback", 0.15, ranking=ranking, slots=slots
+    )
+    messages, _ = run(ActionClarify(), tracker)
+    assert "Paragraph" not in texts(messages) and "Is it one of these?" in texts(messages)
