@@ -63,7 +63,7 @@ POINTER = re.compile(
 POINTER_SUBJECT = re.compile(
     r"(is|was|will|would|does|did|can|could|should|has|might|may)\s+(it|that|this)\b"
 )
-FOLLOW_UP_WORDS = 7
+FOLLOW_UP_WORDS = 8
 # an unplaced message this short sharing this many distinctive words with the previous
 # answer asks about that answer's rule
 ECHO_WORDS = 12
