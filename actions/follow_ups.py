@@ -30,6 +30,7 @@ from actions.knowledge import (
 from actions.policy_answer import (
     close_answer,
     follow_up_form,
+    is_safeguarding_message,
     message_entities,
     remember_answer,
     utter_topics,
@@ -113,6 +114,18 @@ def answer_consequences(
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
 
+def answer_safeguarding(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """A follow-up about contact with, or a concern about, a pupil or vulnerable person:
+    the safeguarding topic it ranks first (befriending, or a concern), with the escalation."""
+    kb = knowledge_base()
+    ranked = (kb.topic_for_intent(i.get("name")) for i in message.get("intent_ranking") or [])
+    topic = next((t for t in ranked if t and t.safeguarding), kb.safeguarding_topic)
+    events = utter_topics(dispatcher, message, [topic])
+    return events + close_answer(dispatcher, tracker, message, [topic], [])
+
+
 class ActionAnswerFollowUp(Action):
     """The previous question again, for what the follow-up names: a variant of the topic's
     answer matches the new platform, account or person when the policy treats it apart. Asked
@@ -130,6 +143,9 @@ class ActionAnswerFollowUp(Action):
             return []
         if asks_consequences(tracker.latest_message.get("text") or ""):
             return answer_consequences(dispatcher, tracker, tracker.latest_message)
+        if is_safeguarding_message(tracker.latest_message):
+            # "and what about friending a pupil?" is a concern of its own, not the old rule
+            return answer_safeguarding(dispatcher, tracker, tracker.latest_message)
         message = with_situation(tracker.latest_message, tracker)
         return answer_again(dispatcher, tracker, message, topics[0])
 

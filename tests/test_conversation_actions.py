@@ -653,3 +653,25 @@ def test_an_unplaced_question_on_something_else_is_still_asked_back():
     )
     messages, _ = run(ActionClarify(), tracker)
     assert "Paragraph" not in texts(messages) and "Is it one of these?" in texts(messages)
+
+
+def test_a_follow_up_about_befriending_a_pupil_is_answered_as_safeguarding():
+    slots = {"last_topics": ["confidential_information"]}
+    ranking = [
+        {"name": "follow_up_other", "confidence": 0.59},
+        {"name": "ask_contact_with_pupils", "confidence": 0.28},
+    ]
+    tracker = tracker_for(
+        "and what about friending a pupil?",
+        "follow_up_other",
+        0.59,
+        entities=[entity("person", "pupil")],
+        ranking=ranking,
+        slots=slots,
+    )
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    reply = texts(messages)
+    assert reply.startswith("No.") and cited_paragraphs(reply) == {33}
+    assert "(LADO)" in reply and "/feedback_positive" not in button_payloads(messages)
+    assert slot_values(events)["last_topic"] == "contact_with_pupils"
+    assert slot_values(events)["safeguarding_open"] is True
