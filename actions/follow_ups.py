@@ -42,6 +42,9 @@ NO_CONTEXT = (
     'Ask me about the Social Media Policy, or type "help" to see what you can ask.'
 )
 QUOTE_BUTTON = {"title": "Quote the policy", "payload": "/ask_quote"}
+# the only rule on the crest, coat of arms and logos (paragraph 23, with 11 and 15 for official
+# accounts)
+ASSET_TOPIC = "crest_logo_personal"
 # what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
 CONSEQUENCES_TOPIC = "disciplinary_consequences"
 CONSEQUENCE_WORDS = (
@@ -114,6 +117,14 @@ def answer_consequences(
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
 
+def asset_topic(message: dict[str, Any]) -> Topic | None:
+    """The crest and logos rule when a follow-up names the crest or a logo ("and the
+    crest?" after a question about photos): only that rule says anything about them."""
+    if message_entities(message).get("asset"):
+        return knowledge_base().topic(ASSET_TOPIC)
+    return None
+
+
 def answer_safeguarding(
     dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -146,8 +157,9 @@ class ActionAnswerFollowUp(Action):
         if is_safeguarding_message(tracker.latest_message):
             # "and what about friending a pupil?" is a concern of its own, not the old rule
             return answer_safeguarding(dispatcher, tracker, tracker.latest_message)
+        topic = asset_topic(tracker.latest_message) or topics[0]
         message = with_situation(tracker.latest_message, tracker)
-        return answer_again(dispatcher, tracker, message, topics[0])
+        return answer_again(dispatcher, tracker, message, topic)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,9 @@ CONTACT_WORDS = (
     "follow", "friend", "befriend", "accept", "add her", "add him", "add them", "connect",
 )  # fmt: skip
 SAFEGUARDING_PERSONS = {"pupil", "vulnerable person"}
+BEFRIENDING_TOPIC = "contact_with_pupils"
+FOLLOW_UP_INTENT = "follow_up_other"
+FORMER_WORDS = ("former", "ex", "old", "used to", "left", "leave", "leaves", "leaver", "adult")
 SHORT_MESSAGE_WORDS = 6
 SURE = 0.5
 ACKNOWLEDGED = (
@@ -159,6 +162,20 @@ def follow_up_reply(text: str, intent: str | None) -> str:
     return policy_is_silent()
 
 
+def asks_befriending_again(message: dict[str, Any], last_topic: str | None) -> bool:
+    """After the answer on befriending a pupil or vulnerable person, the same question for
+    another one ("what about a pupil?"); not for a former pupil, of whom the policy says
+    nothing."""
+    text = message.get("text") or ""
+    people = message_entities(message).get("person", set())
+    return (
+        last_topic == BEFRIENDING_TOPIC
+        and (message.get("intent") or {}).get("name") == FOLLOW_UP_INTENT
+        and bool(people & SAFEGUARDING_PERSONS)
+        and not any(contains_phrase(text, word) for word in FORMER_WORDS)
+    )
+
+
 def ordinary_action(intent: str | None) -> Action:
     """The action that answers `intent` outside the safeguarding turns."""
     return {
@@ -179,7 +196,10 @@ class ActionSafeguardingFollowUp(Action):
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name")
         if continues_concern(message):
-            dispatcher.utter_message(text=follow_up_reply(message.get("text") or "", intent))
+            if asks_befriending_again(message, tracker.get_slot("last_topic")):
+                dispatcher.utter_message(text=boundaries())
+            else:
+                dispatcher.utter_message(text=follow_up_reply(message.get("text") or "", intent))
             return []
         events = await ordinary_action(intent).run(dispatcher, tracker, domain)
         if not any(e.get("name") == SAFEGUARDING_SLOT for e in events):

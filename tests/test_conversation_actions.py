@@ -675,3 +675,46 @@ def test_a_follow_up_about_befriending_a_pupil_is_answered_as_safeguarding():
     assert "(LADO)" in reply and "/feedback_positive" not in button_payloads(messages)
     assert slot_values(events)["last_topic"] == "contact_with_pupils"
     assert slot_values(events)["safeguarding_open"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"), [("what about a pupil?", True), ("what about a former pupil?", False)]
+)
+def test_befriending_asked_again_for_a_pupil_is_ruled_out_but_not_for_a_former_one(text, ruled_out):
+    slots = {**AFTER_DISCLOSURE, "last_topic": "contact_with_pupils"}
+    tracker = tracker_for(
+        text, "follow_up_other", 0.8, entities=[entity("person", "pupil")], slots=slots
+    )
+    messages, _ = run(ActionSafeguardingFollowUp(), tracker)
+    reply = texts(messages)
+    assert reply.startswith("No.") == ruled_out
+    assert "Source: Paragraph 33 " in reply and "(LADO)" in reply
+
+
+def test_a_follow_up_naming_the_crest_gets_the_crest_rule():
+    slots = {
+        "last_topics": ["photo_permission"],
+        "last_situation": [{"entity": "platform", "value": "facebook"}],
+    }
+    tracker = tracker_for(
+        "and the crest?", "follow_up_other", entities=[entity("asset", "crest")], slots=slots
+    )
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    assert 23 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_topic"] == "crest_logo_personal"
+
+
+def test_a_follow_up_keeps_its_rule_when_only_the_previous_question_named_a_logo():
+    slots = {
+        "last_topics": ["photo_permission"],
+        "last_situation": [{"entity": "asset", "value": "logo"}],
+    }
+    tracker = tracker_for(
+        "what about facebook?",
+        "follow_up_other",
+        entities=[entity("platform", "facebook")],
+        slots=slots,
+    )
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    assert 17 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_topic"] == "photo_permission"
