@@ -42,6 +42,8 @@ NO_CONTEXT = (
     'Ask me about the Social Media Policy, or type "help" to see what you can ask.'
 )
 QUOTE_BUTTON = {"title": "Quote the policy", "payload": "/ask_quote"}
+# the question form whose answer opens without a verdict word (addons/question_form.py)
+WH_FORM = "wh"
 # the only rule on the crest, coat of arms and logos (paragraph 23, with 11 and 15 for official
 # accounts)
 ASSET_TOPIC = "crest_logo_personal"
@@ -97,10 +99,16 @@ def places(numbers: list[int]) -> str:
 
 
 def answer_again(
-    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any], topic: Topic
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    message: dict[str, Any],
+    topic: Topic,
+    form: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The previous answer's topic answered again for the situation `message` describes."""
-    events = utter_topics(dispatcher, message, [topic], follow_up_form(message, tracker))
+    """The previous answer's topic answered again for the situation `message` describes,
+    opened for `form` (by default the question's the follow-up repeats)."""
+    form = form or follow_up_form(message, tracker)
+    events = utter_topics(dispatcher, message, [topic], form)
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
 
@@ -187,7 +195,8 @@ NAMES_NO_ONE = Detail(
 
 FACET_WORDS = {
     "when": ("when", "how quickly", "how soon", "how long", "until", "by when", "start again",
-             "deadline", "how fast", "straight away", "before or after"),
+             "deadline", "how fast", "straight away", "before or after", "time limit",
+             "timescale", "timeframe", "time frame"),
     "who": ("who", "whom", "whose", "permission", "access", "final say", "decide", "decides",
             "approve", "approves", "sign off", "signs off", "tell", "report it to", "send it",
             "contact", "in charge", "responsible"),
@@ -240,7 +249,8 @@ class ActionAnswerFacet(Action):
         if detail is None and facet == "who" and not topics[0].roles:
             detail = NAMES_NO_ONE
         if detail is None:
-            return answer_again(dispatcher, tracker, message, topics[0])
+            # the whole rule, without a verdict that would read as the answer to the facet
+            return answer_again(dispatcher, tracker, message, topics[0], WH_FORM)
         form = tracker.get_slot("last_form")
         events = self.utter_detail(dispatcher, topics[0], detail, message, form)
         return events + close_answer(dispatcher, tracker, message, topics[:1], [])

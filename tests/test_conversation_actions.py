@@ -718,3 +718,11 @@ def test_a_follow_up_keeps_its_rule_when_only_the_previous_question_named_a_logo
     messages, events = run(ActionAnswerFollowUp(), tracker)
     assert 17 in cited_paragraphs(texts(messages))
     assert slot_values(events)["last_topic"] == "photo_permission"
+
+
+def test_a_facet_without_its_own_answer_gets_the_rule_without_a_verdict():
+    slots = {"last_topics": ["bullying_harassment"], "last_form": "permission"}
+    tracker = tracker_for("is there a time limit?", "ask_facet", 0.28, slots=slots)
+    messages, _ = run(ActionAnswerFacet(), tracker)
+    assert not texts(messages).startswith(("No", "Yes"))
+    assert 31 in cited_paragraphs(texts(messages))
