@@ -32,6 +32,7 @@ FORM_CONFIDENCE = 0.3
 # a follow-up's own form must be surer to count: fragments ("and volunteers?") have no form
 # of their own and take the previous question's
 FOLLOW_UP_FORM_CONFIDENCE = 0.45
+WHO_FORM = "who"
 # rasa shell turns every button into a menu that must be answered before typing on, so the
 # optional thumbs are not offered there.
 SHELL_CHANNEL = "cmdline"
@@ -63,6 +64,9 @@ POINTER = re.compile(
 POINTER_SUBJECT = re.compile(
     r"(is|was|will|would|does|did|can|could|should|has|might|may)\s+(it|that|this)\b"
 )
+# a short wh-question about the previous answer's rule ("who enforces this?", "why is that?")
+POINTER_OBJECT = re.compile(r"(who|whom|why|when|how|where|what)\b.*\b(it|that|this)\W*$")
+POINTER_OBJECT_WORDS = 5
 FOLLOW_UP_WORDS = 8
 # an unplaced message this short sharing this many distinctive words with the previous
 # answer asks about that answer's rule
@@ -166,11 +170,11 @@ def with_situation(message: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
 def follow_up_form(message: dict[str, Any], tracker: Tracker) -> str | None:
     """A follow-up asks the previous question again, so its answer opens for that
     question's yes/no form ("and volunteers?" after "does the policy apply to contractors?"
-    gets "Yes"); after a wh-question, or none, for the follow-up's own form ("even if my
-    account is private?")."""
+    gets "Yes"); after a wh-question, or none, or when it asks who ("who enforces this?"),
+    for the follow-up's own form ("even if my account is private?")."""
     previous = tracker.get_slot("last_form")
     own = question_form(message, FOLLOW_UP_FORM_CONFIDENCE)
-    if previous in YES_NO_FORMS and own not in YES_NO_FORMS:
+    if previous in YES_NO_FORMS and own not in YES_NO_FORMS and own != WHO_FORM:
         return previous
     return own or previous
 
@@ -178,9 +182,10 @@ def follow_up_form(message: dict[str, Any], tracker: Tracker) -> str | None:
 def is_elliptical(message: dict[str, Any]) -> bool:
     """Whether a message goes on from the previous question rather than asking one of its
     own: short and opening like a follow-up ("even on my own phone?") or with a pronoun as
-    its subject ("is it likely to be refused?"), or with a pronoun for the previous
-    question's object ("can I share it on the school's Twitter?"), naming no crest, logo or
-    person of its own and no safeguarding concern."""
+    its subject ("is it likely to be refused?"), a short wh-question ending on one ("who
+    enforces this?"), or with a pronoun for the previous question's object ("can I share it
+    on the school's Twitter?"), naming no crest, logo or person of its own and no
+    safeguarding concern."""
     entities = message_entities(message)
     if entities.get("asset") or entities.get("person") or is_safeguarding_message(message):
         return False
@@ -190,7 +195,8 @@ def is_elliptical(message: dict[str, Any]) -> bool:
         re.match(FOLLOW_UP_OPENING, text) is not None or re.match(POINTER_SUBJECT, text) is not None
     )
     pointing = words <= FOLLOW_UP_WORDS * 2 and POINTER.search(text) is not None
-    return follows_on or pointing
+    asks_about_it = words <= POINTER_OBJECT_WORDS and re.match(POINTER_OBJECT, text) is not None
+    return follows_on or pointing or asks_about_it
 
 
 def stems(text: str) -> set[str]:

@@ -19,7 +19,7 @@ from actions.follow_ups import (
 )
 from actions.help import ActionHelp, ActionHelpArea
 from actions.knowledge import knowledge_base, paragraphs
-from actions.policy_answer import ActionAnswerPolicy
+from actions.policy_answer import ActionAnswerPolicy, is_elliptical
 from actions.safeguarding import ActionSafeguardingFollowUp
 from scripts.evaluate import cited_paragraphs
 from tests.actions_helpers import (
@@ -726,3 +726,33 @@ def test_a_facet_without_its_own_answer_gets_the_rule_without_a_verdict():
     messages, _ = run(ActionAnswerFacet(), tracker)
     assert not texts(messages).startswith(("No", "Yes"))
     assert 31 in cited_paragraphs(texts(messages))
+
+
+@pytest.mark.parametrize(
+    ("text", "elliptical"),
+    [
+        ("who enforces this?", True),
+        ("why is that?", True),
+        ("what is the reason the policy exists?", False),
+        ("how do I set up a work account for it?", False),
+    ],
+)
+def test_a_short_wh_question_ending_on_a_pronoun_goes_on_from_the_previous_answer(text, elliptical):
+    assert is_elliptical({"text": text, "entities": []}) is elliptical
+
+
+def test_who_about_the_previous_rule_gets_it_without_a_verdict():
+    slots = {
+        "last_topic": "crest_logo_personal",
+        "last_topics": ["crest_logo_personal"],
+        "last_form": "permission",
+    }
+    tracker = tracker_for(
+        "who enforces this?",
+        "ask_policy_scope",
+        0.38,
+        entities=[{"entity": "question_form", "value": "who", "confidence": 0.9}],
+        slots=slots,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert not texts(messages).startswith("No") and 23 in cited_paragraphs(texts(messages))
