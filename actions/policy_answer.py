@@ -141,7 +141,11 @@ def utter_topics(
 def situation(message: dict[str, Any]) -> list[dict[str, str]]:
     """The platforms, assets, people and situations a message names, as Rasa found them."""
     return [
-        {key: e[key] if key == "confidence" else str(e[key]) for key in KEPT if key in e}
+        {
+            key: e[key] if key == "confidence" else str(e[key])
+            for key in KEPT
+            if e.get(key) is not None
+        }
         for e in message.get("entities") or []
         if e.get("entity") in SITUATION_ENTITIES
     ]
