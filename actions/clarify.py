@@ -1,7 +1,8 @@
 """action_clarify: what the assistant does when it is not sure what was asked.
 
 Unreadable input (see addons/input_guard.py) gets a reply saying what is wrong. A message
-about the safety of a pupil or vulnerable person gets the safeguarding answer. A question
+about the safety of a pupil or vulnerable person gets the safeguarding answer. A short one
+sharing distinctive words with the previous answer asks about that answer's rule again. A question
 that is probably about the policy gets the two or three most likely topics as buttons, and
 one that asks two clear questions at once gets both answers. When the assistant has already
 asked back on the previous message (a second miss, or "none of these"), it hands over to
@@ -17,13 +18,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ASK_REPHRASE, role_contacts, source_line
 from actions.contacts import configured_contacts
+from actions.follow_ups import answer_again
 from actions.knowledge import KnowledgeBase, Topic, knowledge_base
 from actions.policy_answer import (
     clause_topics,
     close_answer,
+    echoes_rule,
     is_safeguarding_message,
     utter_safeguarding,
     utter_topics,
+    with_situation,
 )
 from contracts import INPUT_PROBLEM_ENTITY, INPUT_PROBLEM_REPLIES
 
@@ -106,6 +110,9 @@ class ActionClarify(Action):
             # unsure of the whole message only because it asks two things, each of them clear
             events = utter_topics(dispatcher, message, asked)
             return events + close_answer(dispatcher, tracker, message, asked, [])
+        previous = knowledge_base().topic(tracker.get_slot("last_topic"))
+        if previous and echoes_rule(message, previous):
+            return answer_again(dispatcher, tracker, with_situation(message, tracker), previous)
         if asked_back_last_turn(tracker):
             for text in handover(knowledge_base()):
                 dispatcher.utter_message(text=text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -27,13 +27,33 @@ from actions.knowledge import (
     paragraph_sections,
     paragraphs,
 )
-from actions.policy_answer import close_answer, remember_answer, utter_topics, with_situation
+from actions.policy_answer import (
+    close_answer,
+    follow_up_form,
+    is_safeguarding_message,
+    message_entities,
+    remember_answer,
+    utter_topics,
+    with_situation,
+)
 
 NO_CONTEXT = (
     "I haven't answered a question in this conversation yet, so I'm not sure what you mean. "
     'Ask me about the Social Media Policy, or type "help" to see what you can ask.'
 )
 QUOTE_BUTTON = {"title": "Quote the policy", "payload": "/ask_quote"}
+# the question form whose answer opens without a verdict word (addons/question_form.py)
+WH_FORM = "wh"
+# the only rule on the crest, coat of arms and logos (paragraph 23, with 11 and 15 for official
+# accounts)
+ASSET_TOPIC = "crest_logo_personal"
+# what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
+CONSEQUENCES_TOPIC = "disciplinary_consequences"
+CONSEQUENCE_WORDS = (
+    "what happens", "what would happen", "what will happen", "consequence", "consequences",
+    "sacked", "fired", "dismissed", "disciplined", "disciplinary", "in trouble", "punished",
+)  # fmt: skip
+
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
@@ -79,16 +99,56 @@ def places(numbers: list[int]) -> str:
 
 
 def answer_again(
-    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any], topic: Topic
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    message: dict[str, Any],
+    topic: Topic,
+    form: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The previous answer's topic answered again for the situation `message` describes."""
+    """The previous answer's topic answered again for the situation `message` describes,
+    opened for `form` (by default the question's the follow-up repeats)."""
+    form = form or follow_up_form(message, tracker)
+    events = utter_topics(dispatcher, message, [topic], form)
+    return events + close_answer(dispatcher, tracker, message, [topic], [])
+
+
+def asks_consequences(text: str) -> bool:
+    return any(contains_phrase(text, word) for word in CONSEQUENCE_WORDS)
+
+
+def answer_consequences(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """What breaking the previous answer's rule may lead to ("and what happens if I do?")."""
+    topic = knowledge_base().known_topic(CONSEQUENCES_TOPIC)
+    events = utter_topics(dispatcher, message, [topic])
+    return events + close_answer(dispatcher, tracker, message, [topic], [])
+
+
+def asset_topic(message: dict[str, Any]) -> Topic | None:
+    """The crest and logos rule when a follow-up names the crest or a logo ("and the
+    crest?" after a question about photos): only that rule says anything about them."""
+    if message_entities(message).get("asset"):
+        return knowledge_base().known_topic(ASSET_TOPIC)
+    return None
+
+
+def answer_safeguarding(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """A follow-up about contact with, or a concern about, a pupil or vulnerable person:
+    the safeguarding topic it ranks first (befriending, or a concern), with the escalation."""
+    kb = knowledge_base()
+    ranked = (kb.topic_for_intent(i.get("name")) for i in message.get("intent_ranking") or [])
+    topic = next((t for t in ranked if t and t.safeguarding), kb.safeguarding_topic)
     events = utter_topics(dispatcher, message, [topic])
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
 
 class ActionAnswerFollowUp(Action):
     """The previous question again, for what the follow-up names: a variant of the topic's
-    answer matches the new platform, account or person when the policy treats it apart."""
+    answer matches the new platform, account or person when the policy treats it apart. Asked
+    what happens if one does it, the consequences of a breach."""
 
     def name(self) -> str:
         return "action_answer_follow_up"
@@ -100,19 +160,43 @@ class ActionAnswerFollowUp(Action):
         if not topics:
             dispatcher.utter_message(text=NO_CONTEXT)
             return []
+        if asks_consequences(tracker.latest_message.get("text") or ""):
+            return answer_consequences(dispatcher, tracker, tracker.latest_message)
+        if is_safeguarding_message(tracker.latest_message):
+            # "and what about friending a pupil?" is a concern of its own, not the old rule
+            return answer_safeguarding(dispatcher, tracker, tracker.latest_message)
+        topic = asset_topic(tracker.latest_message) or topics[0]
         message = with_situation(tracker.latest_message, tracker)
-        return answer_again(dispatcher, tracker, message, topics[0])
+        return answer_again(dispatcher, tracker, message, topic)
 
 
 @dataclass(frozen=True)
 class Detail:
+    """A facet's answer, and the answers for people the rule treats apart (`for_person`:
+    canonical person, e.g. "pupil", to answer)."""
+
     answer: str
     paras: tuple[int, ...]
+    for_person: dict[str, str] = field(default_factory=dict)
 
+    def answer_for(self, people: set[str]) -> str:
+        return next(
+            (self.for_person[p] for p in sorted(people) if p in self.for_person), self.answer
+        )
+
+
+# asked who decides or must be told about a rule that names no one (paragraph 5)
+NAMES_NO_ONE = Detail(
+    "The policy names no one for that part of its rule. The Director of Human Resources is "
+    "responsible for the interpretation, advice and management of the policy on behalf of the "
+    "City of London Corporation.",
+    (5,),
+)
 
 FACET_WORDS = {
     "when": ("when", "how quickly", "how soon", "how long", "until", "by when", "start again",
-             "deadline", "how fast", "straight away", "before or after"),
+             "deadline", "how fast", "straight away", "before or after", "time limit",
+             "timescale", "timeframe", "time frame"),
     "who": ("who", "whom", "whose", "permission", "access", "final say", "decide", "decides",
             "approve", "approves", "sign off", "signs off", "tell", "report it to", "send it",
             "contact", "in charge", "responsible"),
@@ -125,7 +209,7 @@ def details() -> dict[str, dict[str, Detail]]:
     raw = yaml.safe_load((POLICY_DIR / "details.yml").read_text(encoding="utf-8"))["details"]
     return {
         topic_id: {
-            facet: Detail(detail["answer"], tuple(detail["paras"]))
+            facet: Detail(detail["answer"], tuple(detail["paras"]), detail.get("for_person", {}))
             for facet, detail in facets.items()
         }
         for topic_id, facets in raw.items()
@@ -162,20 +246,29 @@ class ActionAnswerFacet(Action):
         message = with_situation(tracker.latest_message, tracker)
         facet = facet_of(message.get("text") or "")
         detail = details().get(topics[0].id, {}).get(facet) if facet else None
+        if detail is None and facet == "who" and not topics[0].roles:
+            detail = NAMES_NO_ONE
         if detail is None:
-            return answer_again(dispatcher, tracker, message, topics[0])
-        events = self.utter_detail(dispatcher, topics[0], detail, message)
+            # the whole rule, without a verdict that would read as the answer to the facet
+            return answer_again(dispatcher, tracker, message, topics[0], WH_FORM)
+        form = tracker.get_slot("last_form")
+        events = self.utter_detail(dispatcher, topics[0], detail, message, form)
         return events + close_answer(dispatcher, tracker, message, topics[:1], [])
 
     @staticmethod
     def utter_detail(
-        dispatcher: CollectingDispatcher, topic: Topic, detail: Detail, message: dict[str, Any]
+        dispatcher: CollectingDispatcher,
+        topic: Topic,
+        detail: Detail,
+        message: dict[str, Any],
+        form: str | None,
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=f"{detail.answer}\n{source_line(detail.paras)}")
+        answer = detail.answer_for(message_entities(message).get("person", set()))
+        dispatcher.utter_message(text=f"{answer}\n{source_line(detail.paras)}")
         kb = knowledge_base()
         if contacts := role_contacts(kb, topic.roles, configured_contacts()):
             dispatcher.utter_message(text=contacts)
-        return remember_answer([topic], set(detail.paras), message)
+        return remember_answer([topic], set(detail.paras), message, form)
 
 
 class AboutPreviousAnswer(Action, ABC):

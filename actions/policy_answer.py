@@ -13,7 +13,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ASK_REPHRASE, mentions_safeguarding, policy_answer
+from actions.answers import (
+    ASK_REPHRASE,
+    YES_NO_FORMS,
+    mentions_safeguarding,
+    policy_answer,
+)
 from actions.contacts import configured_contacts
 from actions.knowledge import Topic, canonical_entities, knowledge_base
 from contracts import (
@@ -23,6 +28,10 @@ from contracts import (
     QUESTION_FORM_ENTITY,
 )
 
+# a follow-up's own form must be surer to count: fragments ("and volunteers?") have no form
+# of their own and take the previous question's
+FOLLOW_UP_FORM_CONFIDENCE = 0.45
+WHO_FORM = "who"
 # rasa shell turns every button into a menu that must be answered before typing on, so the
 # optional thumbs are not offered there.
 SHELL_CHANNEL = "cmdline"
@@ -33,8 +42,12 @@ FEEDBACK_BUTTONS = [
 NEAR_TIE = 0.05
 SAFEGUARDING_SLOT = "safeguarding_open"
 # what a follow-up may change and otherwise keeps: "what about Facebook?" after a question
-# about a pupil's photo is still about a pupil
-SITUATION_ENTITIES = ("platform", "asset", "person")
+# about a pupil's photo is still about a pupil. `situation` entities ("account.personal",
+# "content.already_public") are kept per kind: "no, my personal account" replaces
+# "account.official" and keeps "content.already_public".
+SITUATION_ENTITIES = ("platform", "asset", "person", "situation")
+SITUATION_ENTITY = "situation"
+KEPT = ("entity", "value", "confidence")
 # how a follow-up without a topic of its own opens, and the pronouns that point back at the
 # previous question's object
 FOLLOW_UP_OPENING = re.compile(r"(and|even|what about|what if|how about|no|but|also|same|or)\b")
@@ -42,24 +55,49 @@ POINTER = re.compile(
     r"\b(share|post|use|put|send|retweet|tweet|upload|publish|forward|repost|show|screen"
     r"|check|look at|view|delete|keep)\s+(it|them|this|that|these|those)\b"
 )
-FOLLOW_UP_WORDS = 7
+# a short question whose subject is the previous answer's rule or object ("is it likely to
+# be refused?", "is that allowed at work?")
+POINTER_SUBJECT = re.compile(
+    r"(is|was|will|would|does|did|can|could|should|has|might|may)\s+(it|that|this)\b"
+)
+# a short wh-question about the previous answer's rule ("who enforces this?", "why is that?")
+POINTER_OBJECT = re.compile(r"(who|whom|why|when|how|where|what)\b.*\b(it|that|this)\W*$")
+POINTER_OBJECT_WORDS = 5
+FOLLOW_UP_WORDS = 8
+# an unplaced message this short sharing this many distinctive words with the previous
+# answer asks about that answer's rule
+ECHO_WORDS = 12
+ECHO_SHARED = 2
+STEM_ENDING = re.compile(r"(ing|ed|es|s)$")
+GENERIC_STEMS = {
+    "social", "media", "policy", "city", "corporation", "corporat", "employe", "account",
+    "post", "personal", "work", "what", "would", "could", "should", "about", "there", "their",
+    "this", "that", "with", "have", "doe", "which", "when", "where", "them", "they", "your",
+    "from", "into", "will", "were", "been", "also", "only", "just", "like", "more", "some",
+    "other", "than", "then", "need", "must", "allow", "okay", "make", "any", "anyone",
+}  # fmt: skip
 
 
 def message_entities(message: dict[str, Any]) -> dict[str, set[str]]:
     return canonical_entities(message.get("entities") or [])
 
 
-def question_form(message: dict[str, Any]) -> str | None:
-    """The form of a question on a policy topic. A follow-up ("what about Facebook?") asks
-    the previous question again, so its own form is not the question's."""
-    intent = (message.get("intent") or {}).get("name")
-    if knowledge_base().topic_for_intent(intent) is None:
-        return None
+def question_form(
+    message: dict[str, Any], confidence: float = QUESTION_FORM_CONFIDENCE
+) -> str | None:
+    """The form of a question on a policy topic, when classified at least this surely."""
     for entity in message.get("entities") or []:
         if entity.get("entity") == QUESTION_FORM_ENTITY:
-            sure = entity.get("confidence", 1.0) >= QUESTION_FORM_CONFIDENCE
+            sure = entity.get("confidence", 1.0) >= confidence
             return entity.get("value") if sure else None
     return None
+
+
+def own_question_form(message: dict[str, Any]) -> str | None:
+    """The form of a question classified on a policy topic; a follow-up ("what about
+    Facebook?") asks the previous question again, so its own form is not the question's."""
+    intent = (message.get("intent") or {}).get("name")
+    return question_form(message) if knowledge_base().topic_for_intent(intent) else None
 
 
 def is_safeguarding_message(message: dict[str, Any]) -> bool:
@@ -73,13 +111,17 @@ def also_a_question(topic: Topic) -> str:
 
 
 def utter_topics(
-    dispatcher: CollectingDispatcher, message: dict[str, Any], topics: list[Topic]
+    dispatcher: CollectingDispatcher,
+    message: dict[str, Any],
+    topics: list[Topic],
+    form: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Answers each of `topics` for the latest message and remembers what was answered.
-    The safeguarding escalation is given once, not after every answer."""
+    """Answers each of `topics` for the latest message, opened for the question's `form`
+    (by default the message's own), and remembers what was answered. The safeguarding
+    escalation is given once, not after every answer."""
     kb, contacts = knowledge_base(), configured_contacts()
     text, entities = message.get("text") or "", message_entities(message)
-    form = question_form(message)
+    form = form or own_question_form(message)
     cited: set[int] = set()
     escalated_elsewhere = any(topic.safeguarding for topic in topics)
     for position, topic in enumerate(topics):
@@ -91,50 +133,101 @@ def utter_topics(
         for chat_message in messages:
             dispatcher.utter_message(text=chat_message)
         cited.update(reply.paras)
-    return remember_answer(topics, cited, message)
+    return remember_answer(topics, cited, message, form)
 
 
 def situation(message: dict[str, Any]) -> list[dict[str, str]]:
-    """The platforms, assets and people a message names, as Rasa found them."""
+    """The platforms, assets, people and situations a message names, as Rasa found them."""
     return [
-        {"entity": e["entity"], "value": str(e.get("value", ""))}
+        {
+            key: e[key] if key == "confidence" else str(e[key])
+            for key in KEPT
+            if e.get(key) is not None
+        }
         for e in message.get("entities") or []
         if e.get("entity") in SITUATION_ENTITIES
     ]
 
 
+def slot_of(entity: dict[str, Any]) -> tuple[str, str]:
+    """What part of the situation an entity fills: its type, and for a `situation` entity
+    also its kind ("account" of "account.personal")."""
+    kind = entity.get("entity") or ""
+    if kind == SITUATION_ENTITY:
+        return kind, str(entity.get("value", "")).split(".", 1)[0]
+    return kind, ""
+
+
 def with_situation(message: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
-    """The follow-up with the previous question's platform, asset or person for each kind
-    it does not name itself: "and on Facebook?" changes the platform, keeps the pupil."""
+    """The follow-up with the previous question's situation for each part it does not name
+    itself: "and on Facebook?" changes the platform and keeps the pupil; "no, my personal
+    account" changes the account and keeps the content."""
     entities = list(message.get("entities") or [])
-    named = {entity.get("entity") for entity in entities}
-    kept = [e for e in tracker.get_slot("last_situation") or [] if e.get("entity") not in named]
+    named = {slot_of(entity) for entity in entities}
+    previous = tracker.get_slot("last_situation") or []
+    kept = [entity for entity in previous if slot_of(entity) not in named]
     return {**message, "entities": entities + kept}
+
+
+def follow_up_form(message: dict[str, Any], tracker: Tracker) -> str | None:
+    """A follow-up asks the previous question again, so its answer opens for that
+    question's yes/no form ("and volunteers?" after "does the policy apply to contractors?"
+    gets "Yes"); after a wh-question, or none, or when it asks who ("who enforces this?"),
+    for the follow-up's own form ("even if my account is private?")."""
+    previous = tracker.get_slot("last_form")
+    own = question_form(message, FOLLOW_UP_FORM_CONFIDENCE)
+    if previous in YES_NO_FORMS and own not in YES_NO_FORMS and own != WHO_FORM:
+        return previous
+    return own or previous
 
 
 def is_elliptical(message: dict[str, Any]) -> bool:
     """Whether a message goes on from the previous question rather than asking one of its
-    own: short and opening like a follow-up ("even on my own phone?"), or with a pronoun for
-    the previous question's object ("can I share it on the school's Twitter?"), naming no
-    crest, logo or person of its own and no safeguarding concern."""
+    own: short and opening like a follow-up ("even on my own phone?") or with a pronoun as
+    its subject ("is it likely to be refused?"), a short wh-question ending on one ("who
+    enforces this?"), or with a pronoun for the previous question's object ("can I share it
+    on the school's Twitter?"), naming no crest, logo or person of its own and no
+    safeguarding concern."""
     entities = message_entities(message)
     if entities.get("asset") or entities.get("person") or is_safeguarding_message(message):
         return False
     text = (message.get("text") or "").strip().lower()
     words = len(text.split())
-    follows_on = words <= FOLLOW_UP_WORDS and re.match(FOLLOW_UP_OPENING, text) is not None
+    follows_on = words <= FOLLOW_UP_WORDS and (
+        re.match(FOLLOW_UP_OPENING, text) is not None or re.match(POINTER_SUBJECT, text) is not None
+    )
     pointing = words <= FOLLOW_UP_WORDS * 2 and POINTER.search(text) is not None
-    return follows_on or pointing
+    asks_about_it = words <= POINTER_OBJECT_WORDS and re.match(POINTER_OBJECT, text) is not None
+    return follows_on or pointing or asks_about_it
+
+
+def stems(text: str) -> set[str]:
+    """The message's distinctive words, roughly stemmed ("reasons", "checking": "reason",
+    "check"), without the words every answer shares."""
+    words = re.findall(r"[a-z]{4,}", text.lower())
+    return {STEM_ENDING.sub("", word) for word in words} - GENERIC_STEMS
+
+
+def echoes_rule(message: dict[str, Any], topic: Topic) -> bool:
+    """Whether a message the classifier could not place asks about the rule just answered:
+    short, and sharing distinctive words with its answer ("what would count as a valid
+    reason to check?" after the monitoring answer's "valid reasons for checking")."""
+    text = message.get("text") or ""
+    if len(text.split()) > ECHO_WORDS:
+        return False
+    wording = " ".join([topic.answer, *(rule.answer for rule in topic.rules)])
+    return len(stems(text) & stems(wording)) >= ECHO_SHARED
 
 
 def remember_answer(
-    topics: list[Topic], paras: set[int], message: dict[str, Any]
+    topics: list[Topic], paras: set[int], message: dict[str, Any], form: str | None
 ) -> list[dict[str, Any]]:
     return [
         SlotSet("last_topic", topics[0].id),
         SlotSet("last_topics", [topic.id for topic in topics]),
         SlotSet("last_paras", sorted(paras)),
         SlotSet("last_situation", situation(message)),
+        SlotSet("last_form", form),
     ]
 
 
@@ -237,10 +330,12 @@ class ActionAnswerPolicy(Action):
             dispatcher.utter_message(text=ASK_REPHRASE)
             return []
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
+        form = None
         if previous and is_elliptical(message):
             # the previous question's rule, for the situation so far changed by this message
-            topic, message = previous, with_situation(message, tracker)
+            topic, form = previous, follow_up_form(message, tracker)
+            message = with_situation(message, tracker)
         topics = [topic, *(t for t in clause_topics(message) if t != topic)]
-        events = utter_topics(dispatcher, message, topics)
+        events = utter_topics(dispatcher, message, topics, form)
         others = other_choices(message, topics)
         return events + close_answer(dispatcher, tracker, message, topics, others)

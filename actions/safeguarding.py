@@ -2,10 +2,10 @@
 
 action_safeguarding_follow_up answers what a worried person asks next from paragraph 33
 only: whom to go to first (the DSL), what if the DSL cannot be the one (the LADO), where the
-LADO is; for anything the policy does not say ("should I tell the parents?") it says so and
-gives the same route, never a guess. Thanks get a short acknowledgement without a citation.
-A message that brings a topic of its own ends the safeguarding turns and gets the ordinary
-answer. No reply here offers the thumbs.
+LADO is, whether to friend or follow the person after all (no); for anything the policy does
+not say ("should I tell the parents?") it says so and gives the same route, never a guess.
+Thanks get a short acknowledgement without a citation. A message that brings a topic of its
+own ends the safeguarding turns and gets the ordinary answer. No reply here offers the thumbs.
 """
 
 from __future__ import annotations
@@ -43,7 +43,15 @@ CONCERN_WORDS = (
     "police", "first", "him", "her", "them", "they", "he", "she", "the person", "this person",
     "report it", "tell someone", "evidence", "screenshot", "screenshots",
 )  # fmt: skip
+# asking whether to connect with the pupil or vulnerable person online, which paragraph 33
+# rules out ("can I just follow her back?")
+CONTACT_WORDS = (
+    "follow", "friend", "befriend", "accept", "add her", "add him", "add them", "connect",
+)  # fmt: skip
 SAFEGUARDING_PERSONS = {"pupil", "vulnerable person"}
+BEFRIENDING_TOPIC = "contact_with_pupils"
+FOLLOW_UP_INTENT = "follow_up_other"
+FORMER_WORDS = ("former", "ex", "old", "used to", "left", "leave", "leaves", "leaver", "adult")
 SHORT_MESSAGE_WORDS = 6
 SURE = 0.5
 ACKNOWLEDGED = (
@@ -120,6 +128,16 @@ def where_the_lado_is() -> str:
     )
 
 
+def boundaries() -> str:
+    return with_contacts(
+        "No. Under no circumstances should employees who work with pupils or other vulnerable "
+        "persons “friend” or “follow” that person online: appropriate professional boundaries "
+        f"must be maintained at all times. If you are worried, contact the {role('dsl')} in "
+        f"the first instance, or the {role('lado')}, within {DCCS}.",
+        ("dsl", "lado"),
+    )
+
+
 def policy_is_silent() -> str:
     return with_contacts(
         "The Social Media Policy doesn't say. For any concern about an individual's behaviour "
@@ -133,6 +151,8 @@ def follow_up_reply(text: str, intent: str | None) -> str:
     """The reply to a message about the concern just raised."""
     if is_acknowledgement(text, intent):
         return ACKNOWLEDGED
+    if any(contains_phrase(text, word) for word in CONTACT_WORDS):
+        return boundaries()
     if contains_phrase(text, "dsl") or contains_phrase(text, "designated safeguarding lead"):
         return when_the_dsl_cannot_be_asked()
     if contains_phrase(text, "lado") or contains_phrase(text, "designated officer"):
@@ -140,6 +160,20 @@ def follow_up_reply(text: str, intent: str | None) -> str:
     if contains_phrase(text, "first") or opening(text, ("who", "where do i go")):
         return first_contact()
     return policy_is_silent()
+
+
+def asks_befriending_again(message: dict[str, Any], last_topic: str | None) -> bool:
+    """After the answer on befriending a pupil or vulnerable person, the same question for
+    another one ("what about a pupil?"); not for a former pupil, of whom the policy says
+    nothing."""
+    text = message.get("text") or ""
+    people = message_entities(message).get("person", set())
+    return (
+        last_topic == BEFRIENDING_TOPIC
+        and (message.get("intent") or {}).get("name") == FOLLOW_UP_INTENT
+        and bool(people & SAFEGUARDING_PERSONS)
+        and not any(contains_phrase(text, word) for word in FORMER_WORDS)
+    )
 
 
 def ordinary_action(intent: str | None) -> Action:
@@ -162,7 +196,10 @@ class ActionSafeguardingFollowUp(Action):
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name")
         if continues_concern(message):
-            dispatcher.utter_message(text=follow_up_reply(message.get("text") or "", intent))
+            if asks_befriending_again(message, tracker.get_slot("last_topic")):
+                dispatcher.utter_message(text=boundaries())
+            else:
+                dispatcher.utter_message(text=follow_up_reply(message.get("text") or "", intent))
             return []
         events = await ordinary_action(intent).run(dispatcher, tracker, domain)
         if not any(e.get("name") == SAFEGUARDING_SLOT for e in events):

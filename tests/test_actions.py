@@ -86,6 +86,7 @@ def test_crest_on_personal_account_is_refused_with_citation():
             {"entity": "asset", "value": "crest"},
             {"entity": "platform", "value": "twitter"},
         ],
+        "last_form": None,
     }
 
 

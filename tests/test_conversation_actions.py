@@ -19,7 +19,7 @@ from actions.follow_ups import (
 )
 from actions.help import ActionHelp, ActionHelpArea
 from actions.knowledge import knowledge_base, paragraphs
-from actions.policy_answer import ActionAnswerPolicy
+from actions.policy_answer import ActionAnswerPolicy, is_elliptical
 from actions.safeguarding import ActionSafeguardingFollowUp
 from scripts.evaluate import cited_paragraphs
 from tests.actions_helpers import (
@@ -513,3 +513,246 @@ def test_a_short_follow_up_on_the_same_topic_keeps_the_previous_person():
     tracker = tracker_for("and on the school website?", "ask_photo_permission", slots=slots)
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert "parents or guardians" in texts(messages)
+
+
+def situation_entity(value: str, confidence: float = 0.9) -> dict:
+    """A `situation` entity as the situations component adds it ("account.personal")."""
+    return {"entity": "situation", "value": value, "confidence": confidence}
+
+
+def test_a_situation_of_another_kind_is_kept_and_one_of_the_same_kind_replaced():
+    slots = {
+        "last_topics": ["crest_logo_personal"],
+        "last_situation": [
+            {"entity": "situation", "value": "account.official", "confidence": 0.8},
+            {"entity": "situation", "value": "content.already_public", "confidence": 0.7},
+            {"entity": "platform", "value": "linkedin"},
+        ],
+    }
+    tracker = tracker_for(
+        "no, my personal account",
+        "follow_up_other",
+        entities=[situation_entity("account.personal")],
+        slots=slots,
+    )
+    _, events = run(ActionAnswerFollowUp(), tracker)
+    kept = {(e["entity"], e["value"]) for e in slot_values(events)["last_situation"]}
+    assert kept == {
+        ("situation", "account.personal"),
+        ("situation", "content.already_public"),
+        ("platform", "linkedin"),
+    }
+
+
+def test_a_new_topic_starts_a_new_situation():
+    slots = {
+        "last_topic": "crest_logo_personal",
+        "last_topics": ["crest_logo_personal"],
+        "last_situation": [
+            {"entity": "situation", "value": "account.personal"},
+            {"entity": "platform", "value": "linkedin"},
+        ],
+    }
+    tracker = tracker_for(
+        "can I look at a candidate's facebook before the interview?",
+        "ask_recruitment_screening",
+        entities=[entity("platform", "facebook")],
+        slots=slots,
+    )
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert 37 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_situation"] == [{"entity": "platform", "value": "facebook"}]
+
+
+def test_a_facet_follow_up_keeps_the_situation_so_far():
+    slots = {
+        "last_topics": ["photo_permission"],
+        "last_situation": [
+            {"entity": "person", "value": "pupils"},
+            {"entity": "situation", "value": "account.official", "confidence": 0.9},
+        ],
+    }
+    tracker = tracker_for("who has to give permission?", "ask_facet", slots=slots)
+    messages, events = run(ActionAnswerFacet(), tracker)
+    assert texts(messages).startswith("Their parents or guardians, or teachers")
+    assert slot_values(events)["last_situation"] == slots["last_situation"]
+
+
+@pytest.mark.parametrize(
+    "text", ["can I just follow her back instead?", "could I accept it if I keep it private?"]
+)
+def test_friending_or_following_after_a_disclosure_is_ruled_out_by_paragraph_33(text):
+    messages, events = safeguarding_follow_up(text, "ask_contact_with_pupils", 0.6)
+    reply = texts(messages)
+    assert reply.startswith("No.") and "Source: Paragraph 33 " in reply
+    assert "(LADO)" in reply and button_payloads(messages) == []
+    assert "safeguarding_open" not in slot_values(events)
+
+
+def test_who_gives_permission_for_a_photo_without_children_names_the_people_in_it():
+    slots = {"last_topics": ["photo_permission"], "last_situation": []}
+    tracker = tracker_for("who has to give permission?", "ask_facet", slots=slots)
+    messages, _ = run(ActionAnswerFacet(), tracker)
+    assert texts(messages).startswith("Every recognisable person")
+
+
+def test_a_follow_up_opens_for_the_form_of_the_previous_question():
+    slots = {"last_topics": ["policy_scope"], "last_form": "scope"}
+    tracker = tracker_for("and volunteers?", "follow_up_other", slots=slots)
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    assert texts(messages).startswith("Yes") and 6 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_form"] == "scope"
+
+
+def test_a_short_question_about_it_stays_with_the_previous_rule():
+    slots = {"last_topic": "create_work_account", "last_topics": ["create_work_account"]}
+    tracker = tracker_for(
+        "is it likely to be refused?", "ask_disciplinary_consequences", 0.17, slots=slots
+    )
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert "rarely refused" in texts(messages) and "Paragraph 12" in texts(messages)
+    assert slot_values(events)["last_topic"] == "create_work_account"
+
+
+def test_what_happens_if_i_do_it_gets_the_consequences_of_a_breach():
+    slots = {"last_topics": ["inappropriate_conduct_examples"]}
+    tracker = tracker_for("and what happens if I do one of those?", "follow_up_other", slots=slots)
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    assert {29, 30} & cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_topic"] == "disciplinary_consequences"
+
+
+def test_who_decides_about_a_rule_that_names_no_one_gives_the_policy_owner():
+    slots = {"last_topics": ["policy_purpose"]}
+    tracker = tracker_for("and who is responsible for it?", "ask_facet", slots=slots)
+    messages, _ = run(ActionAnswerFacet(), tracker)
+    reply = texts(messages)
+    assert reply.startswith("The policy names no one") and "Director of Human Resources" in reply
+    assert cited_paragraphs(reply) == {5}
+
+
+def test_an_unplaced_question_in_the_words_of_the_previous_answer_asks_about_its_rule():
+    slots = {"last_topic": "monitoring", "last_topics": ["monitoring"]}
+    tracker = tracker_for(
+        "what would count as a valid reason to check?", "nlu_fallback", 0.15, slots=slots
+    )
+    messages, events = run(ActionClarify(), tracker)
+    assert 32 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_topic"] == "monitoring"
+
+
+def test_an_unplaced_question_on_something_else_is_still_asked_back():
+    slots = {"last_topic": "monitoring", "last_topics": ["monitoring"]}
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.15},
+        {"name": "ask_privacy_settings", "confidence": 0.1},
+        {"name": "ask_monitoring", "confidence": 0.1},
+    ]
+    tracker = tracker_for(
+        "is there a dress code for the office?", "nlu_fallback", 0.15, ranking=ranking, slots=slots
+    )
+    messages, _ = run(ActionClarify(), tracker)
+    assert "Paragraph" not in texts(messages) and "Is it one of these?" in texts(messages)
+
+
+def test_a_follow_up_about_befriending_a_pupil_is_answered_as_safeguarding():
+    slots = {"last_topics": ["confidential_information"]}
+    ranking = [
+        {"name": "follow_up_other", "confidence": 0.59},
+        {"name": "ask_contact_with_pupils", "confidence": 0.28},
+    ]
+    tracker = tracker_for(
+        "and what about friending a pupil?",
+        "follow_up_other",
+        0.59,
+        entities=[entity("person", "pupil")],
+        ranking=ranking,
+        slots=slots,
+    )
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    reply = texts(messages)
+    assert reply.startswith("No.") and cited_paragraphs(reply) == {33}
+    assert "(LADO)" in reply and "/feedback_positive" not in button_payloads(messages)
+    assert slot_values(events)["last_topic"] == "contact_with_pupils"
+    assert slot_values(events)["safeguarding_open"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"), [("what about a pupil?", True), ("what about a former pupil?", False)]
+)
+def test_befriending_asked_again_for_a_pupil_is_ruled_out_but_not_for_a_former_one(text, ruled_out):
+    slots = {**AFTER_DISCLOSURE, "last_topic": "contact_with_pupils"}
+    tracker = tracker_for(
+        text, "follow_up_other", 0.8, entities=[entity("person", "pupil")], slots=slots
+    )
+    messages, _ = run(ActionSafeguardingFollowUp(), tracker)
+    reply = texts(messages)
+    assert reply.startswith("No.") == ruled_out
+    assert "Source: Paragraph 33 " in reply and "(LADO)" in reply
+
+
+def test_a_follow_up_naming_the_crest_gets_the_crest_rule():
+    slots = {
+        "last_topics": ["photo_permission"],
+        "last_situation": [{"entity": "platform", "value": "facebook"}],
+    }
+    tracker = tracker_for(
+        "and the crest?", "follow_up_other", entities=[entity("asset", "crest")], slots=slots
+    )
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    assert 23 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_topic"] == "crest_logo_personal"
+
+
+def test_a_follow_up_keeps_its_rule_when_only_the_previous_question_named_a_logo():
+    slots = {
+        "last_topics": ["photo_permission"],
+        "last_situation": [{"entity": "asset", "value": "logo"}],
+    }
+    tracker = tracker_for(
+        "what about facebook?",
+        "follow_up_other",
+        entities=[entity("platform", "facebook")],
+        slots=slots,
+    )
+    messages, events = run(ActionAnswerFollowUp(), tracker)
+    assert 17 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_topic"] == "photo_permission"
+
+
+def test_a_facet_without_its_own_answer_gets_the_rule_without_a_verdict():
+    slots = {"last_topics": ["bullying_harassment"], "last_form": "permission"}
+    tracker = tracker_for("is there a time limit?", "ask_facet", 0.28, slots=slots)
+    messages, _ = run(ActionAnswerFacet(), tracker)
+    assert not texts(messages).startswith(("No", "Yes"))
+    assert 31 in cited_paragraphs(texts(messages))
+
+
+@pytest.mark.parametrize(
+    ("text", "elliptical"),
+    [
+        ("who enforces this?", True),
+        ("why is that?", True),
+        ("what is the reason the policy exists?", False),
+        ("how do I set up a work account for it?", False),
+    ],
+)
+def test_a_short_wh_question_ending_on_a_pronoun_goes_on_from_the_previous_answer(text, elliptical):
+    assert is_elliptical({"text": text, "entities": []}) is elliptical
+
+
+def test_who_about_the_previous_rule_gets_it_without_a_verdict():
+    slots = {
+        "last_topic": "crest_logo_personal",
+        "last_topics": ["crest_logo_personal"],
+        "last_form": "permission",
+    }
+    tracker = tracker_for(
+        "who enforces this?",
+        "ask_policy_scope",
+        0.38,
+        entities=[{"entity": "question_form", "value": "who", "confidence": 0.9}],
+        slots=slots,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert not texts(messages).startswith("No") and 23 in cited_paragraphs(texts(messages))

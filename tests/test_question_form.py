@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from actions.policy_answer import ActionAnswerPolicy, question_form
+from actions.policy_answer import ActionAnswerPolicy, own_question_form
 from addons.question_form import FormModel, labelled_questions
 from scripts.question_forms import accuracy, cross_validated
 from tests.actions_helpers import entity, run_action, texts, tracker_for
@@ -207,4 +207,4 @@ def test_a_follow_up_keeps_the_verdict_of_the_question_it_repeats():
         "follow_up_other",
         entities=[{"entity": "question_form", "value": "wh", "confidence": 0.95}],
     )
-    assert question_form(tracker.latest_message) is None
+    assert own_question_form(tracker.latest_message) is None
