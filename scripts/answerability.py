@@ -1,0 +1,148 @@
+"""Chooses the answerability thresholds (actions/answerability.py) by cross-validation on the
+training examples, never on the development set, and writes data/policy/answerability.yml.
+
+    python -m scripts.answerability [--folds 5]
+
+The training examples are featurised once by the model's own pipeline (spaCy, MiniLM), then
+each fold trains the intent classifier's SVM (with the word features fitted on that fold)
+and ranks the held-out examples. Of the held-out questions the classifier puts on a topic:
+- `decline` and `decline_margin`: the lowest out_of_scope probability (and margin) at which
+  at most DECLINE_COST of the in-scope questions would be declined;
+- `partly`: the lowest at which at most PARTLY_COST of them would be answered only in part.
+It prints how many held-out out-of-scope questions each catches.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import yaml
+from rasa.shared.nlu.training_data.loading import load_data
+from scipy.sparse import csr_matrix, hstack
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import SVC
+
+from actions.answerability import OUT_OF_SCOPE_INTENT
+from addons.lexicon import Lexicon
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "data" / "policy" / "answerability.yml"
+SEED = 20261128
+# the share of in-scope questions (put on their topic) a threshold may cost
+DECLINE_COST = 0.005
+PARTLY_COST = 0.02
+MARGINS = (0.05, 0.1, 0.2, 0.3, 1.0)
+NOT_TOPICS = {"greet", "goodbye", "thank", "help", "bot_challenge", OUT_OF_SCOPE_INTENT}
+
+
+def featurised_examples() -> tuple[list[str], list[str], np.ndarray]:
+    """Texts, intents and MiniLM sentence vectors of the training examples with an intent."""
+    from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+    from rasa.shared.nlu.constants import TEXT
+
+    from addons.minilm_featurizer import MeanPooledLanguageModelFeaturizer
+
+    data = load_data(str(ROOT / "data" / "nlu"))
+    spacy_nlp = SpacyNLP.create(
+        {**SpacyNLP.get_default_config(), "model": "build/spacy-en-smp"}, None, None, None
+    )
+    spacy_nlp.process_training_data(data, spacy_nlp.provide())
+    SpacyTokenizer.create(
+        SpacyTokenizer.get_default_config(), None, None, None
+    ).process_training_data(data)
+    featurizer = MeanPooledLanguageModelFeaturizer(
+        {
+            **MeanPooledLanguageModelFeaturizer.get_default_config(),
+            "model_name": "bert",
+            "model_weights": "build/all-MiniLM-L6-v2",
+        },
+        None,
+    )
+    featurizer.process_training_data(data)
+    examples = data.intent_examples
+    vectors = np.vstack([e.get_dense_features(TEXT)[1].features[0] for e in examples])
+    return [e.get(TEXT) for e in examples], [e.get("intent") for e in examples], vectors
+
+
+def held_out_rankings(
+    texts: list[str], intents: list[str], vectors: np.ndarray, folds: int, c: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities (examples x intents) and the intents' order."""
+    labels = np.array(sorted(set(intents)))
+    y = np.searchsorted(labels, intents)
+    probabilities = np.zeros((len(texts), len(labels)))
+    splits = StratifiedKFold(folds, shuffle=True, random_state=SEED).split(vectors, y)
+    for number, (train, test) in enumerate(splits, start=1):
+        lexicon = Lexicon.fit([texts[i] for i in train])
+
+        def features(rows: np.ndarray, lexicon: Lexicon = lexicon) -> csr_matrix:
+            words = lexicon.transform([texts[i] for i in rows])
+            return hstack([csr_matrix(vectors[rows]), words]).tocsr()
+
+        svm = SVC(
+            C=c, kernel="linear", probability=True, class_weight="balanced", random_state=SEED
+        )
+        svm.fit(features(train), y[train])
+        probabilities[np.ix_(test, svm.classes_)] = svm.predict_proba(features(test))
+        print(f"fold {number} of {folds} done")
+    return probabilities, labels
+
+
+def lowest_threshold(scores: np.ndarray, cost: float) -> float:
+    """The lowest threshold that at most `cost` of `scores` reach, to two decimals."""
+    for threshold in np.arange(0.05, 1.0, 0.01):
+        if np.mean(scores >= threshold) <= cost:
+            return round(float(threshold), 2)
+    return 1.0
+
+
+def choose(probabilities: np.ndarray, labels: np.ndarray, intents: list[str]) -> dict:
+    topics = [i for i, name in enumerate(labels) if name not in NOT_TOPICS]
+    off = int(np.searchsorted(labels, OUT_OF_SCOPE_INTENT))
+    best = probabilities.argmax(axis=1)
+    on_topic = np.isin(best, topics)
+    top = probabilities[np.arange(len(best)), best]
+    off_score = probabilities[:, off]
+    in_scope = on_topic & np.array([name not in NOT_TOPICS for name in intents])
+    slipped = on_topic & np.array([name == OUT_OF_SCOPE_INTENT for name in intents])
+
+    partly = lowest_threshold(off_score[in_scope], PARTLY_COST)
+    decline, margin, caught = 1.0, 0.0, -1
+    for candidate_margin in MARGINS:
+        near = (top - off_score) < candidate_margin
+        threshold = lowest_threshold(np.where(near, off_score, 0)[in_scope], DECLINE_COST)
+        declined = int(np.sum((off_score >= threshold) & near & slipped))
+        if declined > caught:
+            decline, margin, caught = threshold, candidate_margin, declined
+    report = {
+        "in_scope_on_topic": int(in_scope.sum()),
+        "out_of_scope_put_on_a_topic": int(slipped.sum()),
+        "out_of_scope_declined_by_decline": caught,
+        "out_of_scope_answered_in_part": int(np.sum((off_score >= partly) & slipped)),
+        "in_scope_answered_in_part": int(np.sum((off_score >= partly) & in_scope)),
+    }
+    return {
+        "thresholds": {"partly": partly, "decline": decline, "decline_margin": margin},
+        "cross_validation": report,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--c", type=float, default=10.0, help="the SVM's C")
+    args = parser.parse_args()
+    texts, intents, vectors = featurised_examples()
+    probabilities, labels = held_out_rankings(texts, intents, vectors, args.folds, args.c)
+    chosen = choose(probabilities, labels, intents)
+    print(yaml.safe_dump(chosen, sort_keys=False))
+    header = f"# Written by python -m scripts.answerability ({args.folds} folds, C={args.c}).\n"
+    OUTPUT.write_text(header + yaml.safe_dump(chosen, sort_keys=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Questions the policy covers wholly, in part or not at all, and the verdict word of yes/no
+questions on topics answered in prose; actions run with trackers built in code."""
+
+import asyncio
+
+import pytest
+
+from actions import answerability
+from actions.answerability import Thresholds
+from actions.policy_answer import ActionAnswerPolicy
+from scripts.evaluate import cited_paragraphs, verdict_of
+from tests.actions_helpers import entity, run_action, texts, tracker_for
+
+LIMITS = Thresholds(partly=0.2, decline=0.3, decline_margin=0.1)
+
+
+@pytest.fixture(autouse=True)
+def limits(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMP_CONTACTS_FILE", str(tmp_path / "none.yml"))
+    monkeypatch.setattr(answerability, "thresholds", lambda: LIMITS)
+
+
+def reply(text, intent, off_topic=0.0, form=None, entities=()):
+    on_topic = 1.0 - off_topic
+    ranking = [
+        {"name": intent, "confidence": on_topic},
+        {"name": "out_of_scope", "confidence": off_topic},
+    ]
+    found = list(entities)
+    if form:
+        found.append({"entity": "question_form", "value": form, "confidence": 0.9})
+    tracker = tracker_for(text, intent, on_topic, entities=found, ranking=ranking)
+    messages, _ = asyncio.run(run_action(ActionAnswerPolicy(), tracker))
+    return texts(messages)
+
+
+def test_a_question_the_classifier_is_sure_of_gets_the_whole_answer():
+    text = reply("can i post on the official twitter", "ask_official_account_posting", 0.05)
+    assert text.startswith("Only if you are an authorised officer")
+    assert "doesn't cover the rest" not in text
+
+
+def test_part_of_a_question_the_policy_covers_is_answered_and_the_rest_sent_to_hr():
+    question = "can I use ChatGPT to write posts for our official account?"
+    text = reply(question, "ask_official_account_posting", 0.25, form="permission")
+    assert text.startswith("The Social Media Policy covers only part of your question.")
+    assert verdict_of(text) is None
+    assert 11 in cited_paragraphs(text)
+    assert "the rest of your question: for that, please contact Human Resources" in text
+
+
+def test_a_question_about_something_else_is_declined_without_citation():
+    question = "how long does the corporation have to answer an foi request"
+    text = reply(question, "ask_freedom_of_information", 0.48)
+    assert text.startswith("The Social Media Policy doesn't cover that")
+    assert not cited_paragraphs(text)
+
+
+def test_a_pupils_safety_is_answered_in_full_however_off_topic_it_looks():
+    text = reply(
+        "a pupil keeps messaging me on instagram",
+        "ask_contact_with_pupils",
+        0.45,
+        entities=[entity("person", "pupil"), entity("platform", "instagram")],
+    )
+    assert "Paragraph 33" in text and "covers only part" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "form", "verdict"),
+    [
+        ("do privacy settings change what I may post?", "ask_privacy_settings", "yes_no", "no"),
+        ("my insta is private, can I say what I like?", "ask_privacy_settings", "permission", "no"),
+        ("does the policy apply if my account is locked?", "ask_privacy_settings", "scope", "yes"),
+        (
+            "is it ok to promote our caterer on the team account?",
+            "ask_contractor_requests",
+            "permission",
+            "conditional",
+        ),
+        ("does equal opportunities cover agencies?", "ask_recruitment_equality", "scope", "yes"),
+        ("does the Barbican have its own policy?", "ask_local_policies", "yes_no", "yes"),
+        ("does this policy apply at the schools too?", "ask_local_policies", "scope", "yes"),
+    ],
+)
+def test_a_yes_no_question_on_a_prose_topic_gets_the_policys_verdict(
+    question, intent, form, verdict
+):
+    assert verdict_of(reply(question, intent, form=form)) == verdict
