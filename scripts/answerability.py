@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import yaml
@@ -50,16 +51,15 @@ def featurised_examples() -> tuple[list[str], list[str], np.ndarray]:
         {**SpacyNLP.get_default_config(), "model": "build/spacy-en-smp"}, None, None, None
     )
     spacy_nlp.process_training_data(data, spacy_nlp.provide())
-    SpacyTokenizer.create(
-        SpacyTokenizer.get_default_config(), None, None, None
-    ).process_training_data(data)
+    tokenizer = SpacyTokenizer.create(SpacyTokenizer.get_default_config(), None, None, None)
+    tokenizer.process_training_data(data)
     featurizer = MeanPooledLanguageModelFeaturizer(
         {
             **MeanPooledLanguageModelFeaturizer.get_default_config(),
             "model_name": "bert",
             "model_weights": "build/all-MiniLM-L6-v2",
         },
-        None,
+        SimpleNamespace(node_name="minilm"),
     )
     featurizer.process_training_data(data)
     examples = data.intent_examples
@@ -133,7 +133,7 @@ def choose(probabilities: np.ndarray, labels: np.ndarray, intents: list[str]) ->
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--c", type=float, default=10.0, help="the SVM's C")
+    parser.add_argument("--c", type=float, default=2.0, help="the SVM's C, as trained")
     args = parser.parse_args()
     texts, intents, vectors = featurised_examples()
     probabilities, labels = held_out_rankings(texts, intents, vectors, args.folds, args.c)

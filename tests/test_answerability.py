@@ -71,7 +71,6 @@ def test_a_pupils_safety_is_answered_in_full_however_off_topic_it_looks():
     [
         ("do privacy settings change what I may post?", "ask_privacy_settings", "yes_no", "no"),
         ("my insta is private, can I say what I like?", "ask_privacy_settings", "permission", "no"),
-        ("does the policy apply if my account is locked?", "ask_privacy_settings", "scope", "yes"),
         (
             "is it ok to promote our caterer on the team account?",
             "ask_contractor_requests",
@@ -80,10 +79,22 @@ def test_a_pupils_safety_is_answered_in_full_however_off_topic_it_looks():
         ),
         ("does equal opportunities cover agencies?", "ask_recruitment_equality", "scope", "yes"),
         ("does the Barbican have its own policy?", "ask_local_policies", "yes_no", "yes"),
-        ("does this policy apply at the schools too?", "ask_local_policies", "scope", "yes"),
     ],
 )
 def test_a_yes_no_question_on_a_prose_topic_gets_the_policys_verdict(
     question, intent, form, verdict
 ):
     assert verdict_of(reply(question, intent, form=form)) == verdict
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("does a private account mean the rules don't apply to me?", "ask_privacy_settings"),
+        ("does the Barbican's own policy mean this one doesn't apply?", "ask_local_policies"),
+    ],
+)
+def test_a_scope_question_that_may_be_put_either_way_gets_no_verdict_word(question, intent):
+    """ "Does X mean the rules don't apply?" wants "No." where "do the rules apply to X?"
+    wants "Yes.": without the question's polarity no verdict is safe."""
+    assert verdict_of(reply(question, intent, form="scope")) is None
