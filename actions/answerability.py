@@ -23,6 +23,8 @@ ANSWERED, PARTLY, NOT_COVERED = "answered", "partly", "not_covered"
 class Thresholds:
     # at or above: the policy covers only part of the question
     partly: float
+    # out_of_scope first and a topic this close behind: the policy covers part of it
+    partly_margin: float
     # at or above, and the topic hardly surer: the policy does not cover it
     decline: float
     decline_margin: float
@@ -32,7 +34,7 @@ class Thresholds:
 def thresholds() -> Thresholds:
     raw = yaml.safe_load((POLICY_DIR / "answerability.yml").read_text(encoding="utf-8"))
     raw = raw["thresholds"]
-    return Thresholds(raw["partly"], raw["decline"], raw["decline_margin"])
+    return Thresholds(raw["partly"], raw["partly_margin"], raw["decline"], raw["decline_margin"])
 
 
 def confidence_of(message: dict[str, Any], intent: str) -> float:
@@ -48,3 +50,13 @@ def coverage(message: dict[str, Any], topic_intent: str) -> str:
     if off_topic >= limits.decline and on_topic - off_topic < limits.decline_margin:
         return NOT_COVERED
     return PARTLY if off_topic >= limits.partly else ANSWERED
+
+
+def runner_up_covering_part(message: dict[str, Any]) -> str | None:
+    """The intent ranked just behind out_of_scope when it is close enough for the policy to
+    cover part of the question ("can I claim expenses for running the library's Instagram?")."""
+    ranking = message.get("intent_ranking") or []
+    if len(ranking) < 2 or ranking[0].get("name") != OUT_OF_SCOPE_INTENT:
+        return None
+    gap = float(ranking[0].get("confidence", 0)) - float(ranking[1].get("confidence", 0))
+    return ranking[1].get("name") if gap < thresholds().partly_margin else None

@@ -8,8 +8,12 @@ each fold trains the intent classifier's SVM (with the word features fitted on t
 and ranks the held-out examples. Of the held-out questions the classifier puts on a topic:
 - `decline` and `decline_margin`: the lowest out_of_scope probability (and margin) at which
   at most DECLINE_COST of the in-scope questions would be declined;
-- `partly`: the lowest at which at most PARTLY_COST of them would be answered only in part.
-It prints how many held-out out-of-scope questions each catches.
+- `partly`: the lowest at which at most PARTLY_COST of them would be answered only in part;
+- `partly_margin`: of the held-out questions ranked out_of_scope first, the widest lead
+  over a topic second at which at most PARTLY_COST of the out-of-scope ones would get that
+  topic's answer in part.
+It prints how many held-out out-of-scope questions each catches. The held-out rankings are
+kept in build/answerability.npz, so that `--again` chooses again without retraining.
 """
 
 from __future__ import annotations
@@ -26,16 +30,17 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import SVC
 
 from actions.answerability import OUT_OF_SCOPE_INTENT
+from actions.knowledge import knowledge_base
 from addons.lexicon import Lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "data" / "policy" / "answerability.yml"
+RANKINGS = ROOT / "build" / "answerability.npz"
 SEED = 20261128
 # the share of in-scope questions (put on their topic) a threshold may cost
 DECLINE_COST = 0.005
 PARTLY_COST = 0.02
 MARGINS = (0.05, 0.1, 0.2, 0.3, 1.0)
-NOT_TOPICS = {"greet", "goodbye", "thank", "help", "bot_challenge", OUT_OF_SCOPE_INTENT}
 
 
 def featurised_examples() -> tuple[list[str], list[str], np.ndarray]:
@@ -99,17 +104,42 @@ def lowest_threshold(scores: np.ndarray, cost: float) -> float:
     return 1.0
 
 
+def widest_margin(
+    probabilities: np.ndarray, labels: np.ndarray, intents: list[str], off: int, topics: list
+) -> tuple[float, int]:
+    """The widest lead of out_of_scope over a topic second at which at most PARTLY_COST of
+    the held-out out-of-scope questions ranked first out_of_scope get an answer in part, and
+    how many in-scope questions so ranked it then answers in part."""
+    order = np.argsort(-probabilities, axis=1)
+    first, second = order[:, 0], order[:, 1]
+    rows = np.arange(len(first))
+    lead = probabilities[rows, first] - probabilities[rows, second]
+    ranked_off = (first == off) & np.isin(second, topics)
+    truly_off = np.array([name == OUT_OF_SCOPE_INTENT for name in intents])
+    on_a_topic = np.isin(np.searchsorted(labels, intents), topics)
+    off_total = max(int(np.sum((first == off) & truly_off)), 1)
+    chosen = 0.0
+    for margin in np.arange(0.01, 1.0, 0.01):
+        if np.sum(ranked_off & truly_off & (lead < margin)) / off_total > PARTLY_COST:
+            break
+        chosen = round(float(margin), 2)
+    recovered = int(np.sum(ranked_off & on_a_topic & (lead < chosen)))
+    return chosen, recovered
+
+
 def choose(probabilities: np.ndarray, labels: np.ndarray, intents: list[str]) -> dict:
-    topics = [i for i, name in enumerate(labels) if name not in NOT_TOPICS]
+    topic_intents = {topic.intent for topic in knowledge_base().topics}
+    topics = [i for i, name in enumerate(labels) if name in topic_intents]
     off = int(np.searchsorted(labels, OUT_OF_SCOPE_INTENT))
     best = probabilities.argmax(axis=1)
     on_topic = np.isin(best, topics)
     top = probabilities[np.arange(len(best)), best]
     off_score = probabilities[:, off]
-    in_scope = on_topic & np.array([name not in NOT_TOPICS for name in intents])
+    in_scope = on_topic & np.array([name in topic_intents for name in intents])
     slipped = on_topic & np.array([name == OUT_OF_SCOPE_INTENT for name in intents])
 
     partly = lowest_threshold(off_score[in_scope], PARTLY_COST)
+    partly_margin, recovered = widest_margin(probabilities, labels, intents, off, topics)
     decline, margin, caught = 1.0, 0.0, -1
     for candidate_margin in MARGINS:
         near = (top - off_score) < candidate_margin
@@ -134,9 +164,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--c", type=float, default=2.0, help="the SVM's C, as trained")
+    parser.add_argument("--again", action="store_true", help="use the kept held-out rankings")
     args = parser.parse_args()
-    texts, intents, vectors = featurised_examples()
-    probabilities, labels = held_out_rankings(texts, intents, vectors, args.folds, args.c)
+    if args.again:
+        kept = np.load(RANKINGS)
+        probabilities, labels, intents = (
+            kept["probabilities"],
+            kept["labels"],
+            list(kept["intents"]),
+        )
+    else:
+        texts, intents, vectors = featurised_examples()
+        probabilities, labels = held_out_rankings(texts, intents, vectors, args.folds, args.c)
+        RANKINGS.parent.mkdir(exist_ok=True)
+        np.savez(RANKINGS, probabilities=probabilities, labels=labels, intents=np.array(intents))
     chosen = choose(probabilities, labels, intents)
     print(yaml.safe_dump(chosen, sort_keys=False))
     header = f"# Written by python -m scripts.answerability ({args.folds} folds, C={args.c}).\n"

@@ -7,11 +7,12 @@ import pytest
 
 from actions import answerability
 from actions.answerability import Thresholds
+from actions.out_of_scope import ActionDeclineOutOfScope
 from actions.policy_answer import ActionAnswerPolicy
 from scripts.evaluate import cited_paragraphs, verdict_of
 from tests.actions_helpers import entity, run_action, texts, tracker_for
 
-LIMITS = Thresholds(partly=0.2, decline=0.3, decline_margin=0.1)
+LIMITS = Thresholds(partly=0.2, partly_margin=0.1, decline=0.3, decline_margin=0.1)
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +65,37 @@ def test_a_pupils_safety_is_answered_in_full_however_off_topic_it_looks():
         entities=[entity("person", "pupil"), entity("platform", "instagram")],
     )
     assert "Paragraph 33" in text and "covers only part" not in text
+
+
+def declined(text, ranking):
+    tracker = tracker_for(text, "out_of_scope", ranking[0]["confidence"], ranking=ranking)
+    messages, _ = asyncio.run(run_action(ActionDeclineOutOfScope(), tracker))
+    return texts(messages)
+
+
+def test_off_topic_first_with_a_topic_close_behind_gets_that_part_answered():
+    question = "what's the FOI deadline for a request about my tweets?"
+    text = declined(
+        question,
+        [
+            {"name": "out_of_scope", "confidence": 0.45},
+            {"name": "ask_freedom_of_information", "confidence": 0.4},
+        ],
+    )
+    assert text.startswith("The Social Media Policy covers only part of your question.")
+    assert 24 in cited_paragraphs(text) and "contact Human Resources" in text
+
+
+def test_off_topic_well_ahead_of_any_topic_is_declined():
+    text = declined(
+        "can I expense a taxi home",
+        [
+            {"name": "out_of_scope", "confidence": 0.6},
+            {"name": "ask_personal_use_at_work", "confidence": 0.1},
+        ],
+    )
+    assert text.startswith("The Social Media Policy doesn't cover that")
+    assert not cited_paragraphs(text)
 
 
 @pytest.mark.parametrize(
