@@ -111,6 +111,19 @@ def test_off_topic_well_ahead_of_any_topic_is_declined():
         ),
         ("does equal opportunities cover agencies?", "ask_recruitment_equality", "scope", "yes"),
         ("does the Barbican have its own policy?", "ask_local_policies", "yes_no", "yes"),
+        (
+            "can I put a funny meme on the library account?",
+            "ask_professional_account_conduct",
+            "permission",
+            "conditional",
+        ),
+        ("can we post as normal during an emergency?", "ask_crisis", "permission", "no"),
+        (
+            "can I post about my weekend on my own instagram?",
+            "ask_off_duty_conduct",
+            "permission",
+            "conditional",
+        ),
     ],
 )
 def test_a_yes_no_question_on_a_prose_topic_gets_the_policys_verdict(
