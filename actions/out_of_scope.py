@@ -32,7 +32,9 @@ class ActionDeclineOutOfScope(Action):
             return utter_safeguarding(dispatcher, tracker.latest_message)
         message = tracker.latest_message
         topic = knowledge_base().topic_for_intent(runner_up_covering_part(message))
-        if topic:
+        # the safeguarding answer is for a pupil's or vulnerable person's safety, which
+        # is_safeguarding_message recognises; it is not a part of an off-topic question
+        if topic and not topic.safeguarding:
             events = utter_topics(dispatcher, message, [topic], partly=True)
             return events + close_answer(dispatcher, tracker, message, [topic], [])
         dispatcher.utter_message(text=OUT_OF_SCOPE)

@@ -153,9 +153,11 @@ def choose(probabilities: np.ndarray, labels: np.ndarray, intents: list[str]) ->
         "out_of_scope_declined_by_decline": caught,
         "out_of_scope_answered_in_part": int(np.sum((off_score >= partly) & slipped)),
         "in_scope_answered_in_part": int(np.sum((off_score >= partly) & in_scope)),
+        "in_scope_ranked_out_of_scope_answered_in_part": recovered,
     }
+    chosen = {"partly": partly, "partly_margin": partly_margin}
     return {
-        "thresholds": {"partly": partly, "decline": decline, "decline_margin": margin},
+        "thresholds": {**chosen, "decline": decline, "decline_margin": margin},
         "cross_validation": report,
     }
 

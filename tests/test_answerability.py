@@ -98,6 +98,17 @@ def test_off_topic_well_ahead_of_any_topic_is_declined():
     assert not cited_paragraphs(text)
 
 
+def test_off_topic_first_with_safeguarding_close_behind_is_still_declined():
+    text = declined(
+        "someone emailed residents' details to the wrong person, who do we tell",
+        [
+            {"name": "out_of_scope", "confidence": 0.4},
+            {"name": "report_safeguarding_concern", "confidence": 0.38},
+        ],
+    )
+    assert text.startswith("The Social Media Policy doesn't cover that")
+
+
 @pytest.mark.parametrize(
     ("question", "intent", "form", "verdict"),
     [
