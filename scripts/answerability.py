@@ -6,9 +6,10 @@ training examples, never on the development set, and writes data/policy/answerab
 The training examples are featurised once by the model's own pipeline (spaCy, MiniLM), then
 each fold trains the intent classifier's SVM (with the word features fitted on that fold)
 and ranks the held-out examples. Of the held-out questions the classifier puts on a topic:
-- `decline` and `decline_margin`: the lowest out_of_scope probability (and margin) at which
-  at most DECLINE_COST of the in-scope questions would be declined;
-- `partly`: the lowest at which at most PARTLY_COST of them would be answered only in part;
+- `decline` (with `decline_margin`, the topic's lead) and `partly`: the out_of_scope
+  probability at which the held-out out-of-scope questions it would decline, or answer only
+  in part, most outnumber the in-scope questions it would do that to; off (1.01) when it
+  never catches more than it costs;
 - `partly_margin`: of the held-out questions ranked out_of_scope first, the widest lead
   over a topic second at which at most PARTLY_COST of the out-of-scope ones would get that
   topic's answer in part.
@@ -37,9 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "data" / "policy" / "answerability.yml"
 RANKINGS = ROOT / "build" / "answerability.npz"
 SEED = 20261128
-# the share of in-scope questions (put on their topic) a threshold may cost
-DECLINE_COST = 0.005
+# the share of the held-out out-of-scope questions ranked first out_of_scope that may get a
+# topic's answer in part
 PARTLY_COST = 0.02
+# a threshold no probability reaches: the answerability check is off
+OFF = 1.01
 MARGINS = (0.05, 0.1, 0.2, 0.3, 1.0)
 
 
@@ -96,12 +99,16 @@ def held_out_rankings(
     return probabilities, labels
 
 
-def lowest_threshold(scores: np.ndarray, cost: float) -> float:
-    """The lowest threshold that at most `cost` of `scores` reach, to two decimals."""
+def best_threshold(caught: np.ndarray, lost: np.ndarray, scores: np.ndarray) -> float:
+    """The lowest threshold on `scores` at which the out-of-scope questions it catches
+    outnumber the in-scope ones it costs by the most; OFF when none does."""
+    chosen, best = OFF, 0
     for threshold in np.arange(0.05, 1.0, 0.01):
-        if np.mean(scores >= threshold) <= cost:
-            return round(float(threshold), 2)
-    return 1.0
+        reached = scores >= threshold
+        net = int(np.sum(caught & reached)) - int(np.sum(lost & reached))
+        if net > best:
+            chosen, best = round(float(threshold), 2), net
+    return chosen
 
 
 def widest_margin(
@@ -133,32 +140,39 @@ def choose(probabilities: np.ndarray, labels: np.ndarray, intents: list[str]) ->
     off = int(np.searchsorted(labels, OUT_OF_SCOPE_INTENT))
     best = probabilities.argmax(axis=1)
     on_topic = np.isin(best, topics)
-    top = probabilities[np.arange(len(best)), best]
+    lead = probabilities[np.arange(len(best)), best] - probabilities[:, off]
     off_score = probabilities[:, off]
     in_scope = on_topic & np.array([name in topic_intents for name in intents])
     slipped = on_topic & np.array([name == OUT_OF_SCOPE_INTENT for name in intents])
 
-    partly = lowest_threshold(off_score[in_scope], PARTLY_COST)
-    partly_margin, recovered = widest_margin(probabilities, labels, intents, off, topics)
-    decline, margin, caught = 1.0, 0.0, -1
+    partly = best_threshold(slipped, in_scope, off_score)
+    decline, margin, net = OFF, 0.0, 0
     for candidate_margin in MARGINS:
-        near = (top - off_score) < candidate_margin
-        threshold = lowest_threshold(np.where(near, off_score, 0)[in_scope], DECLINE_COST)
-        declined = int(np.sum((off_score >= threshold) & near & slipped))
-        if declined > caught:
-            decline, margin, caught = threshold, candidate_margin, declined
+        near = lead < candidate_margin
+        threshold = best_threshold(slipped & near, in_scope & near, off_score)
+        reached = near & (off_score >= threshold)
+        gain = int(np.sum(slipped & reached)) - int(np.sum(in_scope & reached))
+        if gain > net:
+            decline, margin, net = threshold, candidate_margin, gain
+    partly_margin, recovered = widest_margin(probabilities, labels, intents, off, topics)
     report = {
         "in_scope_on_topic": int(in_scope.sum()),
-        "out_of_scope_put_on_a_topic": int(slipped.sum()),
-        "out_of_scope_declined_by_decline": caught,
-        "out_of_scope_answered_in_part": int(np.sum((off_score >= partly) & slipped)),
-        "in_scope_answered_in_part": int(np.sum((off_score >= partly) & in_scope)),
+        "out_of_scope_on_topic": int(slipped.sum()),
+        "at_partly": counts(slipped, in_scope, off_score >= partly),
+        "at_decline": counts(slipped, in_scope, (lead < margin) & (off_score >= decline)),
         "in_scope_ranked_out_of_scope_answered_in_part": recovered,
     }
     chosen = {"partly": partly, "partly_margin": partly_margin}
     return {
         "thresholds": {**chosen, "decline": decline, "decline_margin": margin},
         "cross_validation": report,
+    }
+
+
+def counts(slipped: np.ndarray, in_scope: np.ndarray, reached: np.ndarray) -> dict[str, int]:
+    return {
+        "out_of_scope_caught": int(np.sum(slipped & reached)),
+        "in_scope_lost": int(np.sum(in_scope & reached)),
     }
 
 
@@ -182,7 +196,11 @@ def main() -> int:
         np.savez(RANKINGS, probabilities=probabilities, labels=labels, intents=np.array(intents))
     chosen = choose(probabilities, labels, intents)
     print(yaml.safe_dump(chosen, sort_keys=False))
-    header = f"# Written by python -m scripts.answerability ({args.folds} folds, C={args.c}).\n"
+    header = (
+        f"# Written by python -m scripts.answerability ({args.folds} folds, C={args.c}) from the\n"
+        "# held-out rankings of the training examples. A threshold of 1.01 is off: at every\n"
+        "# value it would have cost as many in-scope questions as it caught off-topic ones.\n"
+    )
     OUTPUT.write_text(header + yaml.safe_dump(chosen, sort_keys=False), encoding="utf-8")
     return 0
 
