@@ -20,6 +20,10 @@ OUT_OF_SCOPE = (
     "The Social Media Policy doesn't cover that, so I can't answer it. For other HR questions, "
     "please contact Human Resources."
 )
+PARTLY_COVERED = "The Social Media Policy covers only part of your question. What it says:"
+REST_FOR_HR = (
+    "The policy doesn't cover the rest of your question: for that, please contact Human Resources."
+)
 ASK_REPHRASE = (
     "Sorry, I didn't understand that. Could you put it another way? I answer questions about "
     'the Social Media Policy; type "help" to see what you can ask.'
@@ -69,6 +73,14 @@ def role_contacts(kb: KnowledgeBase, roles: tuple[str, ...], contacts: dict) -> 
 def without_verdict(answer: str) -> str:
     rest = LEADING_VERDICT.sub("", answer, count=1)
     return rest[:1].upper() + rest[1:]
+
+
+def partly_covered(reply: Reply) -> Reply:
+    """The answer to the part of a question the policy covers, without a verdict on the
+    whole question, and the rest handed to Human Resources."""
+    first, *others = reply.messages
+    covered = f"{PARTLY_COVERED}\n{without_verdict(first)}"
+    return Reply([covered, *others, REST_FOR_HR], reply.paras)
 
 
 def opened_for(

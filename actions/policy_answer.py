@@ -13,10 +13,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answerability import NOT_COVERED, PARTLY, coverage
 from actions.answers import (
     ASK_REPHRASE,
+    OUT_OF_SCOPE,
     YES_NO_FORMS,
     mentions_safeguarding,
+    partly_covered,
     policy_answer,
 )
 from actions.contacts import configured_contacts
@@ -115,10 +118,12 @@ def utter_topics(
     message: dict[str, Any],
     topics: list[Topic],
     form: str | None = None,
+    partly: bool = False,
 ) -> list[dict[str, Any]]:
     """Answers each of `topics` for the latest message, opened for the question's `form`
     (by default the message's own), and remembers what was answered. The safeguarding
-    escalation is given once, not after every answer."""
+    escalation is given once, not after every answer. When the policy covers the question
+    only `partly`, the first answer says so and hands the rest to Human Resources."""
     kb, contacts = knowledge_base(), configured_contacts()
     text, entities = message.get("text") or "", message_entities(message)
     form = form or own_question_form(message)
@@ -127,6 +132,8 @@ def utter_topics(
     for position, topic in enumerate(topics):
         escalate_mentions = position == 0 and not escalated_elsewhere
         reply = policy_answer(kb, topic, text, entities, contacts, escalate_mentions, form)
+        if partly and position == 0:
+            reply = partly_covered(reply)
         messages = list(reply.messages)
         if position:
             messages[0] = f"{also_a_question(topic)}\n{messages[0]}"
@@ -330,12 +337,17 @@ class ActionAnswerPolicy(Action):
             dispatcher.utter_message(text=ASK_REPHRASE)
             return []
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
-        form = None
+        form, extent = None, None
         if previous and is_elliptical(message):
             # the previous question's rule, for the situation so far changed by this message
             topic, form = previous, follow_up_form(message, tracker)
             message = with_situation(message, tracker)
+        elif not escalates(message, [topic]):
+            extent = coverage(message, topic.intent)
+        if extent == NOT_COVERED:
+            dispatcher.utter_message(text=OUT_OF_SCOPE)
+            return []
         topics = [topic, *(t for t in clause_topics(message) if t != topic)]
-        events = utter_topics(dispatcher, message, topics, form)
+        events = utter_topics(dispatcher, message, topics, form, partly=extent == PARTLY)
         others = other_choices(message, topics)
         return events + close_answer(dispatcher, tracker, message, topics, others)

@@ -5,7 +5,8 @@
 
 Each question goes to a new conversation. Prints, per kind of item: primary paragraph
 cited (in scope), verdict right (yes/no questions; with a table of expected against given
-verdicts), roles named, safeguarding escalated, out-of-scope declined without a citation;
+verdicts), roles named, safeguarding escalated, out-of-scope declined without a citation,
+questions the policy covers only in part (`partly`) answered in part;
 and lists the misses. With --conversations it scores multi-turn conversations instead
 (scripts/evaluate_conversations.py).
 """
@@ -93,6 +94,13 @@ def reply_text(replies: list[dict]) -> str:
     return "\n\n".join(reply.get("text", "") for reply in replies)
 
 
+def answered_in_part(text: str, primary: int) -> bool:
+    """Whether a reply to a question the policy covers only in part cites the part it
+    covers, hands the rest to Human Resources and gives no verdict on the whole."""
+    hands_over = "Human Resources" in text
+    return primary in cited_paragraphs(text) and hands_over and verdict_of(text) is None
+
+
 def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:
     names = knowledge_base().role_names
     verdicts = VerdictScore()
@@ -102,6 +110,7 @@ def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:
         "roles_named": Score(),
         "safeguarding_escalated": Score(),
         "out_of_scope_declined": Score(),
+        "answered_in_part": Score(),
     }
     for item, reply in zip(items, replies, strict=False):
         text, question = reply_text(reply), item["q"]
@@ -118,6 +127,8 @@ def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:
             scores["safeguarding_escalated"].add(escalated, question)
         if item["kind"] == "out_of_scope":
             scores["out_of_scope_declined"].add(not cited, question)
+        if item.get("partly"):
+            scores["answered_in_part"].add(answered_in_part(text, item["paras"][0]), question)
     return scores
 
 

@@ -18,3 +18,15 @@ def test_a_polarity_error_shows_in_the_verdict_table(capsys):
     print_report(scores)
     table = capsys.readouterr().out
     assert "expected / given" in table and "miss [verdict_right] could X get me" in table
+
+
+def test_a_partly_covered_question_needs_the_part_cited_and_the_rest_handed_to_hr():
+    item = {"q": "can I use ChatGPT for the official account?", "kind": "in_scope", "paras": [14]}
+    items = [{**item, "partly": True}] * 3
+    replies = [
+        [{"text": "It covers part. Source: Paragraph 14. For the rest, contact Human Resources."}],
+        [{"text": "Only if you are an authorised officer.\nSource: Paragraph 14."}],
+        [{"text": "Yes. Source: Paragraph 14. For the rest, contact Human Resources."}],
+    ]
+    scores = score(items, replies)
+    assert (scores["answered_in_part"].hits, scores["answered_in_part"].total) == (1, 3)

@@ -41,6 +41,9 @@ def test_cross_validated_accuracy_holds():
         ("what is meant by a partner organisation", "wh"),
         ("do I need to credit a photo from a colleague", "obligation"),
         ("can I post my allotment photos on instagram", "permission"),
+        ("shouldn't I tell my manager about a post mocking the city?", "obligation"),
+        ("aren't agency staff covered by the policy?", "scope"),
+        ("is it not ok to use the coat of arms?", "permission"),
     ],
 )
 def test_unseen_questions_get_their_form(model, question, form):

@@ -1,0 +1,209 @@
+"""Chooses the answerability thresholds (actions/answerability.py) by cross-validation on the
+training examples, never on the development set, and writes data/policy/answerability.yml.
+
+    python -m scripts.answerability [--folds 5]
+
+The training examples are featurised once by the model's own pipeline (spaCy, MiniLM), then
+each fold trains the intent classifier's SVM (with the word features fitted on that fold)
+and ranks the held-out examples. Of the held-out questions the classifier puts on a topic:
+- `decline` (with `decline_margin`, the topic's lead) and `partly`: the out_of_scope
+  probability at which the held-out out-of-scope questions it would decline, or answer only
+  in part, most outnumber the in-scope questions it would do that to; off (1.01) when it
+  never catches more than it costs;
+- `partly_margin`: of the held-out questions ranked out_of_scope first, the widest lead
+  over a topic second at which at most PARTLY_COST of the out-of-scope ones would get that
+  topic's answer in part.
+It prints how many held-out out-of-scope questions each catches. The held-out rankings are
+kept in build/answerability.npz, so that `--again` chooses again without retraining.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import yaml
+from rasa.shared.nlu.training_data.loading import load_data
+from scipy.sparse import csr_matrix, hstack
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import SVC
+
+from actions.answerability import OUT_OF_SCOPE_INTENT
+from actions.knowledge import knowledge_base
+from addons.lexicon import Lexicon
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "data" / "policy" / "answerability.yml"
+RANKINGS = ROOT / "build" / "answerability.npz"
+SEED = 20261128
+# the share of the held-out out-of-scope questions ranked first out_of_scope that may get a
+# topic's answer in part
+PARTLY_COST = 0.02
+# a threshold no probability reaches: the answerability check is off
+OFF = 1.01
+MARGINS = (0.05, 0.1, 0.2, 0.3, 1.0)
+
+
+def featurised_examples() -> tuple[list[str], list[str], np.ndarray]:
+    """Texts, intents and MiniLM sentence vectors of the training examples with an intent."""
+    from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+    from rasa.shared.nlu.constants import TEXT
+
+    from addons.minilm_featurizer import MeanPooledLanguageModelFeaturizer
+
+    data = load_data(str(ROOT / "data" / "nlu"))
+    spacy_nlp = SpacyNLP.create(
+        {**SpacyNLP.get_default_config(), "model": "build/spacy-en-smp"}, None, None, None
+    )
+    spacy_nlp.process_training_data(data, spacy_nlp.provide())
+    tokenizer = SpacyTokenizer.create(SpacyTokenizer.get_default_config(), None, None, None)
+    tokenizer.process_training_data(data)
+    featurizer = MeanPooledLanguageModelFeaturizer(
+        {
+            **MeanPooledLanguageModelFeaturizer.get_default_config(),
+            "model_name": "bert",
+            "model_weights": "build/all-MiniLM-L6-v2",
+        },
+        SimpleNamespace(node_name="minilm"),
+    )
+    featurizer.process_training_data(data)
+    examples = data.intent_examples
+    vectors = np.vstack([e.get_dense_features(TEXT)[1].features[0] for e in examples])
+    return [e.get(TEXT) for e in examples], [e.get("intent") for e in examples], vectors
+
+
+def held_out_rankings(
+    texts: list[str], intents: list[str], vectors: np.ndarray, folds: int, c: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities (examples x intents) and the intents' order."""
+    labels = np.array(sorted(set(intents)))
+    y = np.searchsorted(labels, intents)
+    probabilities = np.zeros((len(texts), len(labels)))
+    splits = StratifiedKFold(folds, shuffle=True, random_state=SEED).split(vectors, y)
+    for number, (train, test) in enumerate(splits, start=1):
+        lexicon = Lexicon.fit([texts[i] for i in train])
+
+        def features(rows: np.ndarray, lexicon: Lexicon = lexicon) -> csr_matrix:
+            words = lexicon.transform([texts[i] for i in rows])
+            return hstack([csr_matrix(vectors[rows]), words]).tocsr()
+
+        svm = SVC(
+            C=c, kernel="linear", probability=True, class_weight="balanced", random_state=SEED
+        )
+        svm.fit(features(train), y[train])
+        probabilities[np.ix_(test, svm.classes_)] = svm.predict_proba(features(test))
+        print(f"fold {number} of {folds} done")
+    return probabilities, labels
+
+
+def best_threshold(caught: np.ndarray, lost: np.ndarray, scores: np.ndarray) -> float:
+    """The lowest threshold on `scores` at which the out-of-scope questions it catches
+    outnumber the in-scope ones it costs by the most; OFF when none does."""
+    chosen, best = OFF, 0
+    for threshold in np.arange(0.05, 1.0, 0.01):
+        reached = scores >= threshold
+        net = int(np.sum(caught & reached)) - int(np.sum(lost & reached))
+        if net > best:
+            chosen, best = round(float(threshold), 2), net
+    return chosen
+
+
+def widest_margin(
+    probabilities: np.ndarray, labels: np.ndarray, intents: list[str], off: int, topics: list
+) -> tuple[float, int]:
+    """The widest lead of out_of_scope over a topic second at which at most PARTLY_COST of
+    the held-out out-of-scope questions ranked first out_of_scope get an answer in part, and
+    how many in-scope questions so ranked it then answers in part."""
+    order = np.argsort(-probabilities, axis=1)
+    first, second = order[:, 0], order[:, 1]
+    rows = np.arange(len(first))
+    lead = probabilities[rows, first] - probabilities[rows, second]
+    ranked_off = (first == off) & np.isin(second, topics)
+    truly_off = np.array([name == OUT_OF_SCOPE_INTENT for name in intents])
+    on_a_topic = np.isin(np.searchsorted(labels, intents), topics)
+    off_total = max(int(np.sum((first == off) & truly_off)), 1)
+    chosen = 0.0
+    for margin in np.arange(0.01, 1.0, 0.01):
+        if np.sum(ranked_off & truly_off & (lead < margin)) / off_total > PARTLY_COST:
+            break
+        chosen = round(float(margin), 2)
+    recovered = int(np.sum(ranked_off & on_a_topic & (lead < chosen)))
+    return chosen, recovered
+
+
+def choose(probabilities: np.ndarray, labels: np.ndarray, intents: list[str]) -> dict:
+    topic_intents = {topic.intent for topic in knowledge_base().topics}
+    topics = [i for i, name in enumerate(labels) if name in topic_intents]
+    off = int(np.searchsorted(labels, OUT_OF_SCOPE_INTENT))
+    best = probabilities.argmax(axis=1)
+    on_topic = np.isin(best, topics)
+    lead = probabilities[np.arange(len(best)), best] - probabilities[:, off]
+    off_score = probabilities[:, off]
+    in_scope = on_topic & np.array([name in topic_intents for name in intents])
+    slipped = on_topic & np.array([name == OUT_OF_SCOPE_INTENT for name in intents])
+
+    partly = best_threshold(slipped, in_scope, off_score)
+    decline, margin, net = OFF, 0.0, 0
+    for candidate_margin in MARGINS:
+        near = lead < candidate_margin
+        threshold = best_threshold(slipped & near, in_scope & near, off_score)
+        reached = near & (off_score >= threshold)
+        gain = int(np.sum(slipped & reached)) - int(np.sum(in_scope & reached))
+        if gain > net:
+            decline, margin, net = threshold, candidate_margin, gain
+    partly_margin, recovered = widest_margin(probabilities, labels, intents, off, topics)
+    report = {
+        "in_scope_on_topic": int(in_scope.sum()),
+        "out_of_scope_on_topic": int(slipped.sum()),
+        "at_partly": counts(slipped, in_scope, off_score >= partly),
+        "at_decline": counts(slipped, in_scope, (lead < margin) & (off_score >= decline)),
+        "in_scope_ranked_out_of_scope_answered_in_part": recovered,
+    }
+    chosen = {"partly": partly, "partly_margin": partly_margin}
+    return {
+        "thresholds": {**chosen, "decline": decline, "decline_margin": margin},
+        "cross_validation": report,
+    }
+
+
+def counts(slipped: np.ndarray, in_scope: np.ndarray, reached: np.ndarray) -> dict[str, int]:
+    return {
+        "out_of_scope_caught": int(np.sum(slipped & reached)),
+        "in_scope_lost": int(np.sum(in_scope & reached)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--c", type=float, default=2.0, help="the SVM's C, as trained")
+    parser.add_argument("--again", action="store_true", help="use the kept held-out rankings")
+    args = parser.parse_args()
+    if args.again:
+        kept = np.load(RANKINGS)
+        probabilities, labels, intents = (
+            kept["probabilities"],
+            kept["labels"],
+            list(kept["intents"]),
+        )
+    else:
+        texts, intents, vectors = featurised_examples()
+        probabilities, labels = held_out_rankings(texts, intents, vectors, args.folds, args.c)
+        RANKINGS.parent.mkdir(exist_ok=True)
+        np.savez(RANKINGS, probabilities=probabilities, labels=labels, intents=np.array(intents))
+    chosen = choose(probabilities, labels, intents)
+    print(yaml.safe_dump(chosen, sort_keys=False))
+    header = (
+        f"# Written by python -m scripts.answerability ({args.folds} folds, C={args.c}) from the\n"
+        "# held-out rankings of the training examples. A threshold of 1.01 is off: at every\n"
+        "# value it would have cost as many in-scope questions as it caught off-topic ones.\n"
+    )
+    OUTPUT.write_text(header + yaml.safe_dump(chosen, sort_keys=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
