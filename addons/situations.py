@@ -46,6 +46,8 @@ from actions.knowledge import SITUATION_CONFIDENCE, SITUATION_ENTITY
 SITUATIONS_FILE = Path("data/policy/situations.yml")
 MODEL_FILE = "situations.json"
 REGULARISATION = 10.0
+# enough for the probabilities, and a quarter of the model's size
+COEFFICIENT_DECIMALS = 4
 WORD = re.compile(r"[a-z0-9@]+|[,.;:!?]")
 # "hasn't", "hasnt" and "has not" are one negation
 NOT = re.compile(r"n[’']t\b")
@@ -58,11 +60,15 @@ NEGATION_SCOPE = 3
 CHARACTER_NGRAMS = (3, 4, 5)
 
 
+def negations_spelt_out(text: str) -> str:
+    return NOT_WITHOUT_APOSTROPHE.sub(r"\1 not", NOT.sub(" not", text.lower()))
+
+
 def negation_marked(text: str) -> list[str]:
     """The words of `text`, those a negation reaches marked with "~": in "it hasn't been
     published yet", "published" is not evidence that it has been."""
     words, reach = [], 0
-    for token in WORD.findall(NOT_WITHOUT_APOSTROPHE.sub(r"\1 not", NOT.sub(" not", text.lower()))):
+    for token in WORD.findall(negations_spelt_out(text)):
         if not token[0].isalnum() and token[0] != "@":
             reach = 0
             continue
@@ -148,7 +154,7 @@ class SituationModel:
                 C=REGULARISATION, class_weight="balanced", max_iter=2000
             )
             regression.fit(features, stated)
-            coef.append(regression.coef_[0].tolist())
+            coef.append([round(float(c), COEFFICIENT_DECIMALS) for c in regression.coef_[0]])
             intercept.append(float(regression.intercept_[0]))
         return cls(
             vocabulary={term: int(index) for term, index in vectorizer.vocabulary_.items()},
@@ -170,11 +176,13 @@ class SituationModel:
         features = normalize(self._vectorizer.transform(texts))
         return 1 / (1 + np.exp(-(features @ self._weights + np.array(self.intercept))))
 
-    def stated(self, text: str, threshold: float = SITUATION_CONFIDENCE) -> list[tuple[str, float]]:
-        """The situations `text` states at least as surely as `threshold`, surest first."""
+    def stated(self, text: str) -> list[tuple[str, float]]:
+        """The situations `text` states surely enough for a rule to apply, surest first."""
         [row] = self.probabilities([text])
         found = [(name, float(p)) for name, p in zip(self.situations, row, strict=True)]
-        return sorted((item for item in found if item[1] >= threshold), key=lambda x: -x[1])
+        return sorted(
+            (item for item in found if item[1] >= SITUATION_CONFIDENCE), key=lambda x: -x[1]
+        )
 
     def as_dict(self) -> dict:
         return {
