@@ -17,6 +17,12 @@ QUESTION_FORM_ENTITY = "question_form"
 # twice what a guess would give).
 QUESTION_FORM_CONFIDENCE = 0.3
 
+# Each situation a message states (addons/situations.py), valued "<kind>.<name>" (e.g.
+# "account.personal"), and how sure it must be for a rule to apply: at 0.5 a situation is more
+# likely stated than not.
+SITUATION_ENTITY = "situation"
+SITUATION_CONFIDENCE = 0.5
+
 # What is wrong with input the assistant cannot read (addons/input_guard.py), one of the kinds
 # below; the clarify action gives the kind's reply.
 INPUT_PROBLEM_ENTITY = "input_problem"

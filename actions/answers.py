@@ -114,7 +114,7 @@ def policy_answer(
     safeguarding escalation comes with a safeguarding topic, and with any topic whose
     question mentions a pupil's or vulnerable person's safety unless `escalate_mentions` is
     off (another answer carries it)."""
-    rule = next((r for r in topic.rules if r.matches(text, entities)), None)
+    rule = next((r for r in topic.rules if r.matches(entities)), None)
     source = rule or topic
     answer = opened_for(form, source.answer, source.openings, source.verdict)
     escalate = topic.safeguarding or (

@@ -10,40 +10,28 @@ from pathlib import Path
 
 import yaml
 
+from contracts import SITUATION_CONFIDENCE, SITUATION_ENTITY
+
 POLICY_DIR = Path(__file__).resolve().parent.parent / "data" / "policy"
-
-
-@dataclass(frozen=True)
-class Situation:
-    """A case the policy treats apart (an account, a kind of content, a circumstance), and
-    the phrases by which a question states it or states that it does not hold."""
-
-    name: str
-    words: tuple[str, ...]
-    unless: tuple[str, ...] = ()
-
-    def stated_in(self, text: str) -> bool:
-        return any(contains_phrase(text, word) for word in self.words) and not any(
-            contains_phrase(text, word) for word in self.unless
-        )
 
 
 @dataclass(frozen=True)
 class Rule:
     """A case the policy treats apart and its answer: it applies when the question states
-    every one of its `situations` and names a person it `applies_to` (if it has any)."""
+    every one of its `situations` ("<kind>.<name>") and names a person it `applies_to` (if
+    it has any)."""
 
     answer: str
     verdict: str | None
-    situations: tuple[Situation, ...] = ()
+    situations: tuple[str, ...] = ()
     applies_to: tuple[str, ...] = ()
     paras: tuple[int, ...] = ()
     openings: dict[str, str] = field(default_factory=dict)
 
-    def matches(self, text: str, entities: dict[str, set[str]]) -> bool:
+    def matches(self, entities: dict[str, set[str]]) -> bool:
         if self.applies_to and not entities.get("person", set()) & set(self.applies_to):
             return False
-        return all(situation.stated_in(text) for situation in self.situations)
+        return set(self.situations) <= entities.get(SITUATION_ENTITY, set())
 
 
 @dataclass(frozen=True)
@@ -121,31 +109,16 @@ def paragraph_sections() -> dict[int, str]:
     return {p["number"]: p["section"] for p in _load_yaml("paragraphs.yml")["paragraphs"]}
 
 
-# the keys of a rule that name situations, as in the `situations` section of knowledge.yml
+# the keys of a rule that name situations, the kinds of data/policy/situations.yml
 SITUATION_KINDS = ("account", "content", "circumstances")
-
-
-def _situations(raw: dict) -> dict[str, Situation]:
-    """Every situation, keyed "kind.name" (e.g. "account.personal")."""
-    return {
-        f"{kind}.{name}": Situation(
-            f"{kind}.{name}", tuple(case["words"]), tuple(case.get("unless", ()))
-        )
-        for kind, cases in raw.items()
-        for name, case in cases.items()
-    }
 
 
 def _as_list(value: str | list[str]) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
-def _rule(raw: dict, situations: dict[str, Situation], topic_verdict: str | None) -> Rule:
-    named = [
-        situations[f"{kind}.{name}"]
-        for kind in SITUATION_KINDS
-        for name in _as_list(raw.get(kind, []))
-    ]
+def _rule(raw: dict, topic_verdict: str | None) -> Rule:
+    named = [f"{kind}.{name}" for kind in SITUATION_KINDS for name in _as_list(raw.get(kind, []))]
     return Rule(
         answer=raw["wording"],
         verdict=raw.get("verdict", topic_verdict),
@@ -156,7 +129,7 @@ def _rule(raw: dict, situations: dict[str, Situation], topic_verdict: str | None
     )
 
 
-def _topic(raw: dict, situations: dict[str, Situation]) -> Topic:
+def _topic(raw: dict) -> Topic:
     verdict = raw.get("verdict")
     return Topic(
         id=raw["id"],
@@ -170,7 +143,7 @@ def _topic(raw: dict, situations: dict[str, Situation]) -> Topic:
         verdict=verdict,
         roles=tuple(raw.get("roles", ())),
         safeguarding=raw.get("safeguarding", False),
-        rules=tuple(_rule(r, situations, verdict) for r in raw.get("rules", ())),
+        rules=tuple(_rule(r, verdict) for r in raw.get("rules", ())),
         openings=raw.get("openings", {}),
     )
 
@@ -183,9 +156,8 @@ def _area(raw: dict) -> Area:
 def knowledge_base() -> KnowledgeBase:
     raw = _load_yaml("knowledge.yml")
     safeguarding = raw["safeguarding"]
-    situations = _situations(raw.get("situations", {}))
     return KnowledgeBase(
-        topics=tuple(_topic(t, situations) for t in raw["topics"]),
+        topics=tuple(_topic(t) for t in raw["topics"]),
         areas=tuple(_area(a) for a in raw["areas"]),
         role_names={key: role["name"] for key, role in raw["roles"].items()},
         safeguarding_topic_id=safeguarding["topic"],
@@ -204,15 +176,21 @@ def entity_vocabulary() -> dict[str, dict[str, str]]:
     }
 
 
+def canonical_value(entity: dict) -> str | None:
+    """An entity's canonical value; a situation's only when stated surely enough for a rule
+    to apply."""
+    kind, value = str(entity.get("entity", "")), str(entity.get("value", ""))
+    if kind == SITUATION_ENTITY:
+        return value if entity.get("confidence", 1.0) >= SITUATION_CONFIDENCE else None
+    return entity_vocabulary().get(kind, {}).get(value.lower())
+
+
 def canonical_entities(entities: list[dict]) -> dict[str, set[str]]:
     """Canonical values of the entities Rasa extracted, grouped by entity type."""
-    vocabulary = entity_vocabulary()
     found: dict[str, set[str]] = {}
     for entity in entities:
-        kind, value = str(entity.get("entity", "")), str(entity.get("value", ""))
-        canonical = vocabulary.get(kind, {}).get(value.lower())
-        if canonical:
-            found.setdefault(kind, set()).add(canonical)
+        if canonical := canonical_value(entity):
+            found.setdefault(entity["entity"], set()).add(canonical)
     return found
 
 

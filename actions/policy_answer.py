@@ -29,6 +29,7 @@ from contracts import (
     CLAUSE_TOPIC_ENTITY,
     QUESTION_FORM_CONFIDENCE,
     QUESTION_FORM_ENTITY,
+    SITUATION_ENTITY,
 )
 
 # a follow-up's own form must be surer to count: fragments ("and volunteers?") have no form
@@ -48,8 +49,7 @@ SAFEGUARDING_SLOT = "safeguarding_open"
 # about a pupil's photo is still about a pupil. `situation` entities ("account.personal",
 # "content.already_public") are kept per kind: "no, my personal account" replaces
 # "account.official" and keeps "content.already_public".
-SITUATION_ENTITIES = ("platform", "asset", "person", "situation")
-SITUATION_ENTITY = "situation"
+SITUATION_ENTITIES = ("platform", "asset", "person", SITUATION_ENTITY)
 KEPT = ("entity", "value", "confidence")
 # how a follow-up without a topic of its own opens, and the pronouns that point back at the
 # previous question's object

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from addons.situations import SituationModel, labelled_messages, situation_names
 
 
 def tracker_for(
@@ -38,6 +42,22 @@ def tracker_for(
 
 def entity(kind: str, value: str) -> dict:
     return {"entity": kind, "value": value, "extractor": "SpacyEntityExtractor"}
+
+
+def situation(value: str, confidence: float = 0.9) -> dict:
+    """A `situation` entity as addons/situations.py adds it."""
+    return {"entity": "situation", "value": value, "confidence": confidence}
+
+
+@cache
+def situation_model() -> SituationModel:
+    """The situation classifier, trained in-process on data/policy/situations.yml."""
+    return SituationModel.fit(labelled_messages(), situation_names())
+
+
+def situations_in(text: str) -> list[dict]:
+    """The `situation` entities the classifier adds to `text`."""
+    return [situation(name, p) for name, p in situation_model().stated(text)]
 
 
 async def run_action(action, tracker) -> tuple[list[dict], list[dict]]:

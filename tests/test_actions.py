@@ -17,6 +17,7 @@ from tests.actions_helpers import (
     button_payloads,
     entity,
     run_action,
+    situation,
     slot_values,
     texts,
     tracker_for,
@@ -94,7 +95,7 @@ def test_logo_linkedin_fills_in_automatically_is_allowed():
     messages, _ = answer(
         "linkedin automatically shows the city logo as my employer, is that ok",
         "ask_crest_logo_personal",
-        [entity("platform", "LinkedIn")],
+        [entity("platform", "LinkedIn"), situation("circumstances.network_fills_logo")],
     )
     assert texts(messages).startswith("Yes.")
     assert "Paragraph 23" in texts(messages)
@@ -263,22 +264,39 @@ def test_a_pupils_safety_is_never_declined_or_left_unclear(handler):
 
 
 @pytest.mark.parametrize(
-    ("question", "opening"),
+    ("question", "stated", "opening"),
     [
-        ("can i check instagram on my lunch break", "Yes."),
-        ("can i go on facebook in the middle of my shift", "No, not for personal use"),
-        ("can i use twitter at work", "Only"),
+        ("can i check instagram on my lunch break", ["circumstances.on_a_break"], "Yes."),
+        (
+            "can i go on facebook in the middle of my shift",
+            ["circumstances.during_work_time"],
+            "No, not for personal use",
+        ),
+        ("can i use twitter at work", [], "Only"),
     ],
 )
-def test_personal_use_at_work_verdict_follows_when(question, opening):
-    messages, _ = answer(question, "ask_personal_use_at_work")
+def test_personal_use_at_work_verdict_follows_when(question, stated, opening):
+    messages, _ = answer(question, "ask_personal_use_at_work", [situation(s) for s in stated])
     assert texts(messages).startswith(opening)
     assert {20, 34} <= cited_paragraphs(texts(messages))
 
 
 def test_claiming_the_city_backs_a_personal_view_is_refused():
-    messages, _ = answer("can i say the corporation supports my campaign", "ask_personal_views")
+    messages, _ = answer(
+        "can i say the corporation supports my campaign",
+        "ask_personal_views",
+        [situation("content.city_endorsement_claimed")],
+    )
     assert texts(messages).startswith("No.")
+
+
+def test_a_situation_stated_unsurely_leaves_the_policys_condition():
+    messages, _ = answer(
+        "can i check instagram at break-ish time",
+        "ask_personal_use_at_work",
+        [situation("circumstances.on_a_break", confidence=0.3)],
+    )
+    assert texts(messages).startswith("Only")
 
 
 def answer_ranked(text, ranking):

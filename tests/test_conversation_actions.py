@@ -26,6 +26,7 @@ from tests.actions_helpers import (
     button_payloads,
     entity,
     run_action,
+    situation,
     slot_values,
     texts,
     tracker_for,
@@ -62,7 +63,10 @@ def test_what_about_another_platform_answers_the_previous_topic_for_it():
 
 def test_a_follow_up_matching_a_variant_gets_that_variant():
     tracker = tracker_for(
-        "and if linkedin fills in the logo automatically?", "follow_up_other", slots=AFTER_CREST
+        "and if linkedin fills in the logo automatically?",
+        "follow_up_other",
+        entities=[situation("circumstances.network_fills_logo")],
+        slots=AFTER_CREST,
     )
     messages, _ = run(ActionAnswerFollowUp(), tracker)
     assert texts(messages).startswith("Yes.")

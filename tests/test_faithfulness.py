@@ -1,6 +1,7 @@
 """Every finding of the faithfulness review (../shared/reviews/faithfulness-review.md, 35
 findings) as the reply a user sees: how it opens, the paragraphs it cites, a sentence it must
-or must not contain. Actions run with trackers built in code."""
+or must not contain. Actions run with trackers built in code, whose messages carry the
+situations the classifier (addons/situations.py, trained in-process) finds in the question."""
 
 import asyncio
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from actions.clarify import handover
 from actions.knowledge import knowledge_base
 from actions.policy_answer import ActionAnswerPolicy
 from scripts.evaluate import cited_paragraphs
-from tests.actions_helpers import entity, run_action, texts, tracker_for
+from tests.actions_helpers import entity, run_action, situations_in, texts, tracker_for
 
 
 @pytest.fixture(autouse=True)
@@ -422,7 +423,8 @@ CASES = [
 
 
 def reply_to(case: Case) -> str:
-    tracker = tracker_for(case.question, case.intent, entities=case.entities)
+    entities = [*case.entities, *situations_in(case.question)]
+    tracker = tracker_for(case.question, case.intent, entities=entities)
     messages, _ = asyncio.run(run_action(ActionAnswerPolicy(), tracker))
     return texts(messages)
 

@@ -8,7 +8,7 @@ import pytest
 from actions.policy_answer import ActionAnswerPolicy, own_question_form
 from addons.question_form import FormModel, labelled_questions
 from scripts.question_forms import accuracy, cross_validated
-from tests.actions_helpers import entity, run_action, texts, tracker_for
+from tests.actions_helpers import entity, run_action, situation, texts, tracker_for
 
 
 @pytest.fixture(autouse=True)
@@ -120,17 +120,21 @@ def reply(question, intent, form, confidence=0.9, entities=()):
             "who",
             "Your departmental Chief Officer and the Digital Communications Manager.",
         ),
-        # a rule with its own opening: the crisis rule does not stop personal accounts
-        (
-            "have I got to stop posting on my personal account during the emergency?",
-            "ask_crisis",
-            "obligation",
-            "No. The crisis rule is about corporate social media",
-        ),
     ],
 )
 def test_the_answer_opens_for_the_form_of_the_question(question, intent, form, opening):
     assert reply(question, intent, form).startswith(opening)
+
+
+def test_a_rule_with_its_own_opening_opens_with_it():
+    """The crisis rule does not stop personal accounts."""
+    answer = reply(
+        "have I got to stop posting on my personal account during the emergency?",
+        "ask_crisis",
+        "obligation",
+        entities=[situation("account.personal")],
+    )
+    assert answer.startswith("No. The crisis rule is about corporate social media")
 
 
 @pytest.mark.parametrize(

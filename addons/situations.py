@@ -1,0 +1,252 @@
+"""The situations a question states (its account, its content, its circumstances: "on my
+personal account", "it's already been published", "on my lunch break"), which decide which of
+a topic's rules answers it (actions/knowledge.py).
+
+One logistic regression per situation (one-vs-rest, several may hold at once) on word
+n-grams, which carry negations ("not been published", "without permission"), and character
+n-grams within words, which carry typos ("pubished", "permision"); learnt from the example
+messages of data/policy/situations.yml and kept in the model as plain JSON. It adds a
+`situation` entity, valued "<kind>.<name>" with its probability, for every situation at or
+above the confidence the rules require.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+
+from contracts import SITUATION_CONFIDENCE, SITUATION_ENTITY
+
+SITUATIONS_FILE = Path("data/policy/situations.yml")
+MODEL_FILE = "situations.json"
+REGULARISATION = 10.0
+# enough for the probabilities, and a quarter of the model's size
+COEFFICIENT_DECIMALS = 4
+WORD = re.compile(r"[a-z0-9@]+|[,.;:!?]")
+# "hasn't", "hasnt" and "has not" are one negation
+NOT = re.compile(r"n[’']t\b")
+NOT_WITHOUT_APOSTROPHE = re.compile(
+    r"\b(is|are|was|were|has|have|had|do|does|did|ca|wo|could|should|would)nt\b"
+)
+NEGATIONS = {"not", "no", "never", "without", "nor"}
+# how many words after a negation it reaches, unless punctuation ends it first
+NEGATION_SCOPE = 3
+CHARACTER_NGRAMS = (3, 4, 5)
+
+
+def negations_spelt_out(text: str) -> str:
+    return NOT_WITHOUT_APOSTROPHE.sub(r"\1 not", NOT.sub(" not", text.lower()))
+
+
+def negation_marked(text: str) -> list[str]:
+    """The words of `text`, those a negation reaches marked with "~": in "it hasn't been
+    published yet", "published" is not evidence that it has been."""
+    words, reach = [], 0
+    for token in WORD.findall(negations_spelt_out(text)):
+        if not token[0].isalnum() and token[0] != "@":
+            reach = 0
+            continue
+        words.append(f"~{token}" if reach else token)
+        reach = NEGATION_SCOPE if token in NEGATIONS else max(reach - 1, 0)
+    return words
+
+
+def situation_features(text: str) -> list[str]:
+    """Word n-grams up to three, and character n-grams of each word padded with spaces, the
+    words a negation reaches marked."""
+    words = negation_marked(text)
+    features = [" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)]
+    for word in words:
+        marker, padded = ("~", f" {word[1:]} ") if word.startswith("~") else ("", f" {word} ")
+        features += [
+            f"{marker}#{padded[i : i + n]}"
+            for n in CHARACTER_NGRAMS
+            for i in range(len(padded) - n + 1)
+        ]
+    return features
+
+
+VECTORIZER_SETTINGS = {"analyzer": situation_features, "binary": True}
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example message, the situations it states and those it is written not to state."""
+
+    text: str
+    states: frozenset[str]
+    denies: frozenset[str]
+
+    def teaches(self, situation: str) -> bool:
+        """Whether the example says if it states `situation`: it states some situation or
+        none at all, or it is written not to state this one. A near miss for another
+        situation ("not published yet") may still state this one."""
+        return bool(self.states) or not self.denies or situation in self.denies
+
+
+def labelled_messages(path: Path = SITUATIONS_FILE) -> list[Example]:
+    """Every example message of the file: listed under a situation's `states` or `not`, or
+    under `none`."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    states: dict[str, set[str]] = {text: set() for text in raw.get("none", [])}
+    denies: dict[str, set[str]] = {}
+    for name, examples in raw["situations"].items():
+        for text in examples["states"]:
+            states.setdefault(text, set()).add(name)
+        for text in examples.get("not", []):
+            denies.setdefault(text, set()).add(name)
+    return [
+        Example(text, frozenset(states.get(text, ())), frozenset(denies.get(text, ())))
+        for text in {**states, **denies}
+    ]
+
+
+def situation_names(path: Path = SITUATIONS_FILE) -> list[str]:
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["situations"])
+
+
+@dataclass
+class SituationModel:
+    """Vocabulary and each situation's regression coefficients: all a prediction needs."""
+
+    vocabulary: dict[str, int]
+    situations: list[str]
+    coef: list[list[float]]
+    intercept: list[float]
+
+    @classmethod
+    def fit(cls, examples: list[Example], situations: list[str]) -> SituationModel:
+        """One regression per situation, on the examples that teach it, with positives
+        weighted up: each situation has a few dozen among hundreds."""
+        vectorizer = CountVectorizer(**VECTORIZER_SETTINGS).fit([e.text for e in examples])
+        coef, intercept = [], []
+        for situation in situations:
+            taught = [example for example in examples if example.teaches(situation)]
+            features = normalize(vectorizer.transform([example.text for example in taught]))
+            stated = [situation in example.states for example in taught]
+            regression = LogisticRegression(
+                C=REGULARISATION, class_weight="balanced", max_iter=2000
+            )
+            regression.fit(features, stated)
+            coef.append([round(float(c), COEFFICIENT_DECIMALS) for c in regression.coef_[0]])
+            intercept.append(float(regression.intercept_[0]))
+        return cls(
+            vocabulary={term: int(index) for term, index in vectorizer.vocabulary_.items()},
+            situations=situations,
+            coef=coef,
+            intercept=intercept,
+        )
+
+    @cached_property
+    def _vectorizer(self) -> CountVectorizer:
+        return CountVectorizer(**VECTORIZER_SETTINGS, vocabulary=self.vocabulary)
+
+    @cached_property
+    def _weights(self) -> np.ndarray:
+        return np.array(self.coef).T
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Per text, the probability of each situation (columns as `situations`)."""
+        features = normalize(self._vectorizer.transform(texts))
+        return 1 / (1 + np.exp(-(features @ self._weights + np.array(self.intercept))))
+
+    def stated(self, text: str) -> list[tuple[str, float]]:
+        """The situations `text` states surely enough for a rule to apply, surest first."""
+        [row] = self.probabilities([text])
+        found = [(name, float(p)) for name, p in zip(self.situations, row, strict=True)]
+        return sorted(
+            (item for item in found if item[1] >= SITUATION_CONFIDENCE), key=lambda x: -x[1]
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "vocabulary": self.vocabulary,
+            "situations": self.situations,
+            "coef": self.coef,
+            "intercept": self.intercept,
+        }
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class SituationClassifier(GraphComponent):
+    def __init__(
+        self, model_storage: ModelStorage, resource: Resource, model: SituationModel | None = None
+    ) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SituationClassifier:
+        return cls(model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self.model = SituationModel.fit(labelled_messages(), situation_names())
+        with self._model_storage.write_to(self._resource) as model_dir:
+            (model_dir / MODEL_FILE).write_text(json.dumps(self.model.as_dict()))
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SituationClassifier:
+        with model_storage.read_from(resource) as model_dir:
+            model = SituationModel(**json.loads((model_dir / MODEL_FILE).read_text()))
+        return cls(model_storage, resource, model)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not self.model or not text.strip():
+                continue
+            found = [
+                {
+                    ENTITY_ATTRIBUTE_TYPE: SITUATION_ENTITY,
+                    ENTITY_ATTRIBUTE_VALUE: situation,
+                    ENTITY_ATTRIBUTE_START: 0,
+                    ENTITY_ATTRIBUTE_END: len(text),
+                    ENTITY_ATTRIBUTE_CONFIDENCE: confidence,
+                    EXTRACTOR: type(self).__name__,
+                }
+                for situation, confidence in self.model.stated(text)
+            ]
+            if found:
+                message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
