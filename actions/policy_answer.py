@@ -61,7 +61,8 @@ POINTER = re.compile(
 # a short question whose subject is the previous answer's rule or object ("is it likely to
 # be refused?", "is that allowed at work?")
 POINTER_SUBJECT = re.compile(
-    r"(is|was|will|would|does|did|can|could|should|has|might|may)\s+(it|that|this)\b"
+    r"(is|was|will|would|does|did|can|could|should|has|might|may|are|were|do)\s+"
+    r"(it|that|this|they|them)\b"
 )
 # a short wh-question about the previous answer's rule ("who enforces this?", "why is that?")
 POINTER_OBJECT = re.compile(r"(who|whom|why|when|how|where|what)\b.*\b(it|that|this)\W*$")
@@ -188,15 +189,42 @@ def follow_up_form(message: dict[str, Any], tracker: Tracker) -> str | None:
     return own or previous
 
 
-def is_elliptical(message: dict[str, Any]) -> bool:
+def rule_conditions(topic: Topic) -> set[str]:
+    """The situations ("account.personal") and people ("pupil") a topic's rules treat apart."""
+    return {c for rule in topic.rules for c in (*rule.situations, *rule.applies_to)}
+
+
+def changes_situation(message: dict[str, Any], previous: Topic) -> bool:
+    """Whether a short message only states a case the previous answer's rule treats apart
+    ("there are kids in it" after a photo question, "it's for a receptionist role" after
+    one on screening candidates): the rule is answered again for that case. A safeguarding
+    concern is never taken for one."""
+    if len((message.get("text") or "").split()) > FOLLOW_UP_WORDS:
+        return False
+    if is_safeguarding_message(message):
+        return False
+    entities = message_entities(message)
+    named = entities.get(SITUATION_ENTITY, set()) | entities.get("person", set())
+    return bool(named & rule_conditions(previous))
+
+
+def continues(message: dict[str, Any], previous: Topic) -> bool:
+    """Whether a message goes on from the previous answer's rule rather than asking a
+    question of its own."""
+    return changes_situation(message, previous) or is_elliptical(message, previous)
+
+
+def is_elliptical(message: dict[str, Any], previous: Topic | None = None) -> bool:
     """Whether a message goes on from the previous question rather than asking one of its
     own: short and opening like a follow-up ("even on my own phone?") or with a pronoun as
-    its subject ("is it likely to be refused?"), a short wh-question ending on one ("who
-    enforces this?"), or with a pronoun for the previous question's object ("can I share it
-    on the school's Twitter?"), naming no crest, logo or person of its own and no
-    safeguarding concern."""
+    its subject ("is it likely to be refused?", "are they likely to say no?"), a short
+    wh-question ending on one ("who enforces this?"), or with a pronoun for the previous
+    question's object ("can I share it on the school's Twitter?"), naming no crest or logo,
+    no person other than those the `previous` rule treats apart, and no safeguarding
+    concern."""
     entities = message_entities(message)
-    if entities.get("asset") or entities.get("person") or is_safeguarding_message(message):
+    people = entities.get("person", set()) - (rule_conditions(previous) if previous else set())
+    if entities.get("asset") or people or is_safeguarding_message(message):
         return False
     text = (message.get("text") or "").strip().lower()
     words = len(text.split())
@@ -338,7 +366,7 @@ class ActionAnswerPolicy(Action):
             return []
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
         form, extent = None, None
-        if previous and is_elliptical(message):
+        if previous and continues(message, previous):
             # the previous question's rule, for the situation so far changed by this message
             topic, form = previous, follow_up_form(message, tracker)
             message = with_situation(message, tracker)

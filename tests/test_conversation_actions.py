@@ -19,6 +19,7 @@ from actions.follow_ups import (
 )
 from actions.help import ActionHelp, ActionHelpArea
 from actions.knowledge import knowledge_base, paragraphs
+from actions.out_of_scope import ActionDeclineOutOfScope
 from actions.policy_answer import ActionAnswerPolicy, is_elliptical
 from actions.safeguarding import ActionSafeguardingFollowUp
 from scripts.evaluate import cited_paragraphs
@@ -760,3 +761,69 @@ def test_who_about_the_previous_rule_gets_it_without_a_verdict():
     )
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert not texts(messages).startswith("No") and 23 in cited_paragraphs(texts(messages))
+
+
+AFTER_PHOTO = {
+    "last_topic": "photo_permission",
+    "last_topics": ["photo_permission"],
+    "last_paras": [16, 17],
+    "last_form": "permission",
+}
+
+
+def test_children_in_the_photo_change_the_photo_rule_and_do_not_escalate():
+    tracker = tracker_for(
+        "there are kids in it",
+        "report_safeguarding_concern",
+        entities=[entity("person", "kids")],
+        slots=AFTER_PHOTO,
+    )
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert "parents or guardians" in texts(messages) and 17 in cited_paragraphs(texts(messages))
+    assert "Designated Safeguarding Lead" not in texts(messages)
+    assert slot_values(events)["last_topic"] == "photo_permission"
+
+
+def test_a_concern_about_a_child_after_a_photo_question_still_escalates():
+    tracker = tracker_for(
+        "one of the kids messaged me",
+        "report_safeguarding_concern",
+        entities=[entity("person", "kids")],
+        slots=AFTER_PHOTO,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert "Designated Safeguarding Lead" in texts(messages)
+
+
+def test_a_short_case_the_rule_treats_apart_is_answered_for_that_case():
+    slots = {"last_topic": "crest_logo_personal", "last_topics": ["crest_logo_personal"]}
+    tracker = tracker_for(
+        "LinkedIn put the logo there automatically though",
+        "ask_employer_in_profile",
+        entities=[situation("circumstances.network_fills_logo")],
+        slots=slots,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert texts(messages).startswith("Yes") and 23 in cited_paragraphs(texts(messages))
+
+
+def test_a_follow_up_taken_for_out_of_scope_asks_about_the_previous_rule():
+    slots = {"last_topic": "create_work_account", "last_topics": ["create_work_account"]}
+    tracker = tracker_for("are they likely to say no?", "out_of_scope", slots=slots)
+    messages, _ = run(ActionDeclineOutOfScope(), tracker)
+    assert texts(messages).startswith("No") and "rarely refused" in texts(messages)
+    assert 12 in cited_paragraphs(texts(messages))
+
+
+def test_where_to_get_more_advice_after_copyright_names_the_guidelines():
+    slots = {"last_topic": "copyright", "last_topics": ["copyright"]}
+    tracker = tracker_for("where can I get more specific advice?", "nlu_fallback", slots=slots)
+    messages, _ = run(ActionClarify(), tracker)
+    assert "BARCelona Guidelines" in texts(messages) and 16 in cited_paragraphs(texts(messages))
+
+
+def test_an_off_topic_question_after_an_answer_is_still_declined():
+    slots = {"last_topic": "copyright", "last_topics": ["copyright"]}
+    tracker = tracker_for("How do I book annual leave?", "out_of_scope", slots=slots)
+    messages, _ = run(ActionDeclineOutOfScope(), tracker)
+    assert "doesn't cover that" in texts(messages) and not cited_paragraphs(texts(messages))
