@@ -28,6 +28,8 @@ from actions.knowledge import (
     paragraphs,
 )
 from actions.policy_answer import (
+    CONSEQUENCES_TOPIC,
+    asks_consequences,
     close_answer,
     continues,
     follow_up_form,
@@ -48,12 +50,6 @@ WH_FORM = "wh"
 # the only rule on the crest, coat of arms and logos (paragraph 23, with 11 and 15 for official
 # accounts)
 ASSET_TOPIC = "crest_logo_personal"
-# what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
-CONSEQUENCES_TOPIC = "disciplinary_consequences"
-CONSEQUENCE_WORDS = (
-    "what happens", "what would happen", "what will happen", "consequence", "consequences",
-    "sacked", "fired", "dismissed", "disciplined", "disciplinary", "in trouble", "punished",
-)  # fmt: skip
 
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
@@ -111,10 +107,6 @@ def answer_again(
     form = form or follow_up_form(message, tracker)
     events = utter_topics(dispatcher, message, [topic], form)
     return events + close_answer(dispatcher, tracker, message, [topic], [])
-
-
-def asks_consequences(text: str) -> bool:
-    return any(contains_phrase(text, word) for word in CONSEQUENCE_WORDS)
 
 
 def answer_consequences(

@@ -23,7 +23,7 @@ from actions.answers import (
     policy_answer,
 )
 from actions.contacts import configured_contacts
-from actions.knowledge import Topic, canonical_entities, knowledge_base
+from actions.knowledge import Topic, canonical_entities, contains_phrase, knowledge_base
 from contracts import (
     CLAUSE_ANSWERED_CONFIDENCE,
     CLAUSE_TOPIC_ENTITY,
@@ -36,6 +36,7 @@ from contracts import (
 # of their own and take the previous question's
 FOLLOW_UP_FORM_CONFIDENCE = 0.45
 WHO_FORM = "who"
+CONSEQUENCE_FORM = "consequence"
 # rasa shell turns every button into a menu that must be answered before typing on, so the
 # optional thumbs are not offered there.
 SHELL_CHANNEL = "cmdline"
@@ -45,6 +46,12 @@ FEEDBACK_BUTTONS = [
 ]
 NEAR_TIE = 0.05
 SAFEGUARDING_SLOT = "safeguarding_open"
+# what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
+CONSEQUENCES_TOPIC = "disciplinary_consequences"
+CONSEQUENCE_WORDS = (
+    "what happens", "what would happen", "what will happen", "consequence", "consequences",
+    "sacked", "fired", "dismissed", "disciplined", "disciplinary", "in trouble", "punished",
+)  # fmt: skip
 # what a follow-up may change and otherwise keeps: "what about Facebook?" after a question
 # about a pupil's photo is still about a pupil. `situation` entities ("account.personal",
 # "content.already_public") are kept per kind: "no, my personal account" replaces
@@ -254,6 +261,10 @@ def echoes_rule(message: dict[str, Any], topic: Topic) -> bool:
     return len(stems(text) & stems(wording)) >= ECHO_SHARED
 
 
+def asks_consequences(text: str) -> bool:
+    return any(contains_phrase(text, word) for word in CONSEQUENCE_WORDS)
+
+
 def remember_answer(
     topics: list[Topic], paras: set[int], message: dict[str, Any], form: str | None
 ) -> list[dict[str, Any]]:
@@ -367,8 +378,11 @@ class ActionAnswerPolicy(Action):
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
         form, extent = None, None
         if previous and continues(message, previous):
-            # the previous question's rule, for the situation so far changed by this message
+            # the previous question's rule, for the situation so far changed by this message,
+            # or what breaking it leads to ("could that get me disciplined?")
             topic, form = previous, follow_up_form(message, tracker)
+            if asks_consequences(message.get("text") or ""):
+                topic, form = knowledge_base().known_topic(CONSEQUENCES_TOPIC), CONSEQUENCE_FORM
             message = with_situation(message, tracker)
         elif not escalates(message, [topic]):
             extent = coverage(message, topic.intent)

@@ -827,3 +827,12 @@ def test_an_off_topic_question_after_an_answer_is_still_declined():
     tracker = tracker_for("How do I book annual leave?", "out_of_scope", slots=slots)
     messages, _ = run(ActionDeclineOutOfScope(), tracker)
     assert "doesn't cover that" in texts(messages) and not cited_paragraphs(texts(messages))
+
+
+def test_could_that_get_me_disciplined_after_a_rule_gets_the_consequences():
+    slots = {"last_topic": "confidential_information", "last_topics": ["confidential_information"]}
+    tracker = tracker_for(
+        "could that get me disciplined?", "ask_disciplinary_consequences", slots=slots
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert texts(messages).startswith("Yes") and 29 in cited_paragraphs(texts(messages))
