@@ -74,6 +74,11 @@ POINTER_SUBJECT = re.compile(
 # a short wh-question about the previous answer's rule ("who enforces this?", "why is that?")
 POINTER_OBJECT = re.compile(r"(who|whom|why|when|how|where|what)\b.*\b(it|that|this)\W*$")
 POINTER_OBJECT_WORDS = 5
+# a message that names a subject without asking anything about it
+VAGUE_OPENING = re.compile(
+    r"(hi,?\s+|hello,?\s+)?(i('ve| have)? (got |had )?(a|some) (quick )?(question|query|questions"
+    r"|queries)|tell me|a question|question) (about|on|regarding|around|re)\b"
+)
 FOLLOW_UP_WORDS = 8
 # an unplaced message this short sharing this many distinctive words with the previous
 # answer asks about that answer's rule
@@ -337,10 +342,27 @@ def clause_topics(message: dict[str, Any], sure: bool = True) -> list[Topic]:
     return found
 
 
+def is_vague(message: dict[str, Any]) -> bool:
+    """Whether a message names a subject without asking anything about it ("I have a
+    question about recruitment and social media")."""
+    return VAGUE_OPENING.match((message.get("text") or "").strip().lower()) is not None
+
+
+def area_siblings(topic: Topic) -> list[Topic]:
+    """The other topics of the help-menu area `topic` is in, most common first."""
+    kb = knowledge_base()
+    area = next((a for a in kb.areas if topic.id in a.topic_ids), None)
+    siblings = (kb.topic(i) for i in area.topic_ids) if area else ()
+    return [t for t in siblings if t and t != topic]
+
+
 def other_choices(message: dict[str, Any], answered: list[Topic]) -> list[Topic]:
     """Topics the message may also be about, offered rather than answered: the runner-up
-    when the classifier hesitated, and parts of the message it was unsure of."""
+    when the classifier hesitated, parts of the message it was unsure of, and, when the
+    message only names a subject, the rest of that subject's area."""
     candidates = [runner_up(message, answered[0]), *clause_topics(message, sure=False)]
+    if is_vague(message):
+        candidates += area_siblings(answered[0])
     choices: list[Topic] = []
     for topic in candidates:
         if topic and topic not in answered and topic not in choices:

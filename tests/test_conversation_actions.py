@@ -836,3 +836,12 @@ def test_could_that_get_me_disciplined_after_a_rule_gets_the_consequences():
     )
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert texts(messages).startswith("Yes") and 29 in cited_paragraphs(texts(messages))
+
+
+def test_a_vague_opener_is_answered_and_offers_the_rest_of_its_area_as_buttons():
+    tracker = tracker_for(
+        "I have a question about recruitment and social media", "ask_recruitment_screening"
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert 37 in cited_paragraphs(texts(messages))
+    assert "/ask_recruitment_equality" in button_payloads(messages)
