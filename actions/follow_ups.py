@@ -261,7 +261,12 @@ def answer_facet(
     """One facet of `topic`, the previous answer's rule, or the whole rule for the situation
     so far when the policy data does not single the facet out."""
     message = with_situation(message, tracker)
-    detail = facet_detail(topic, message.get("text") or "")
+    text = message.get("text") or ""
+    if facet_of(text) is None:
+        # no facet after all ("it's for a receptionist role"): the rule for the new case,
+        # opened for the question the follow-up goes on from
+        return answer_again(dispatcher, tracker, message, topic)
+    detail = facet_detail(topic, text)
     if detail is None:
         # the whole rule, without a verdict that would read as the answer to the facet
         return answer_again(dispatcher, tracker, message, topic, WH_FORM)

@@ -68,8 +68,7 @@ POINTER = re.compile(
 # a short question whose subject is the previous answer's rule or object ("is it likely to
 # be refused?", "is that allowed at work?")
 POINTER_SUBJECT = re.compile(
-    r"(is|was|will|would|does|did|can|could|should|has|might|may|are|were|do)\s+"
-    r"(it|that|this|they|them)\b"
+    r"(is|was|will|would|does|did|can|could|should|has|might|may)\s+(it|that|this)\b"
 )
 # a short wh-question about the previous answer's rule ("who enforces this?", "why is that?")
 POINTER_OBJECT = re.compile(r"(who|whom|why|when|how|where|what)\b.*\b(it|that|this)\W*$")
@@ -229,7 +228,7 @@ def continues(message: dict[str, Any], previous: Topic) -> bool:
 def is_elliptical(message: dict[str, Any], previous: Topic | None = None) -> bool:
     """Whether a message goes on from the previous question rather than asking one of its
     own: short and opening like a follow-up ("even on my own phone?") or with a pronoun as
-    its subject ("is it likely to be refused?", "are they likely to say no?"), a short
+    its subject ("is it likely to be refused?"), a short
     wh-question ending on one ("who enforces this?"), or with a pronoun for the previous
     question's object ("can I share it on the school's Twitter?"), naming no crest or logo,
     no person other than those the `previous` rule treats apart, and no safeguarding

@@ -845,3 +845,20 @@ def test_a_vague_opener_is_answered_and_offers_the_rest_of_its_area_as_buttons()
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert 37 in cited_paragraphs(texts(messages))
     assert "/ask_recruitment_equality" in button_payloads(messages)
+
+
+def test_a_case_taken_for_a_facet_is_answered_for_the_previous_question():
+    slots = {
+        "last_topic": "recruitment_screening",
+        "last_topics": ["recruitment_screening"],
+        "last_form": "permission",
+    }
+    tracker = tracker_for(
+        "it's for a receptionist role",
+        "ask_facet",
+        entities=[situation("circumstances.other_role")],
+        slots=slots,
+    )
+    messages, events = run(ActionAnswerFacet(), tracker)
+    assert texts(messages).startswith("No") and 37 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_form"] == "permission"
