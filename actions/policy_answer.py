@@ -23,6 +23,7 @@ from actions.answers import (
     policy_answer,
 )
 from actions.contacts import configured_contacts
+from actions.feedback import reads_as_question
 from actions.knowledge import Topic, canonical_entities, contains_phrase, knowledge_base
 from contracts import (
     CLAUSE_ANSWERED_CONFIDENCE,
@@ -194,6 +195,9 @@ def follow_up_form(message: dict[str, Any], tracker: Tracker) -> str | None:
     gets "Yes"); after a wh-question, or none, or when it asks who ("who enforces this?"),
     for the follow-up's own form ("even if my account is private?")."""
     previous = tracker.get_slot("last_form")
+    if not reads_as_question(message.get("text") or ""):
+        # a statement ("it's for a receptionist role") asks the previous question again
+        return previous
     own = question_form(message, FOLLOW_UP_FORM_CONFIDENCE)
     if previous in YES_NO_FORMS and own not in YES_NO_FORMS and own != WHO_FORM:
         return previous

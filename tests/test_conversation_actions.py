@@ -862,3 +862,22 @@ def test_a_case_taken_for_a_facet_is_answered_for_the_previous_question():
     messages, events = run(ActionAnswerFacet(), tracker)
     assert texts(messages).startswith("No") and 37 in cited_paragraphs(texts(messages))
     assert slot_values(events)["last_form"] == "permission"
+
+
+def test_a_statement_changing_the_case_keeps_the_previous_questions_form():
+    slots = {
+        "last_topic": "recruitment_screening",
+        "last_topics": ["recruitment_screening"],
+        "last_form": "permission",
+    }
+    tracker = tracker_for(
+        "it's for a receptionist role",
+        "follow_up_other",
+        entities=[
+            situation("circumstances.other_role"),
+            {"entity": "question_form", "value": "consequence", "confidence": 0.9},
+        ],
+        slots=slots,
+    )
+    messages, _ = run(ActionAnswerFollowUp(), tracker)
+    assert texts(messages).startswith("No")
