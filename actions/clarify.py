@@ -19,16 +19,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ASK_REPHRASE, role_contacts, source_line
 from actions.contacts import configured_contacts
-from actions.follow_ups import answer_again, answer_continuation, goes_on_from
+from actions.follow_ups import answer_continuation, goes_on_from
 from actions.knowledge import KnowledgeBase, Topic, knowledge_base
 from actions.policy_answer import (
     clause_topics,
     close_answer,
-    echoes_rule,
     is_safeguarding_message,
     utter_safeguarding,
     utter_topics,
-    with_situation,
 )
 from contracts import INPUT_PROBLEM_ENTITY, INPUT_PROBLEM_REPLIES
 
@@ -114,8 +112,6 @@ class ActionClarify(Action):
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
         if previous and goes_on_from(message, previous):
             return answer_continuation(dispatcher, tracker, message, previous)
-        if previous and echoes_rule(message, previous):
-            return answer_again(dispatcher, tracker, with_situation(message, tracker), previous)
         if asked_back_last_turn(tracker):
             for text in handover(knowledge_base()):
                 dispatcher.utter_message(text=text)

@@ -32,6 +32,7 @@ from actions.policy_answer import (
     asks_consequences,
     close_answer,
     continues,
+    echoes_rule,
     follow_up_form,
     is_safeguarding_message,
     message_entities,
@@ -277,9 +278,10 @@ def answer_facet(
 
 def goes_on_from(message: dict[str, Any], topic: Topic) -> bool:
     """Whether a message the classifier took for no policy question goes on from the
-    previous answer's `topic`: it reads as a follow-up, or it is short and asks a facet the
-    policy data singles out for that rule ("where can I get more specific advice?")."""
-    if continues(message, topic):
+    previous answer's `topic`: it reads as a follow-up, shares distinctive words with that
+    answer ("what would count as a valid reason to check?"), or it is short and asks a facet
+    the policy data singles out for that rule ("where can I get more specific advice?")."""
+    if continues(message, topic) or echoes_rule(message, topic):
         return True
     text = message.get("text") or ""
     return len(text.split()) <= FACET_QUESTION_WORDS and facet_detail(topic, text) is not None

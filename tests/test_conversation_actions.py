@@ -881,3 +881,14 @@ def test_a_statement_changing_the_case_keeps_the_previous_questions_form():
     )
     messages, _ = run(ActionAnswerFollowUp(), tracker)
     assert texts(messages).startswith("No")
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [("what if her mum asked me to?", True), ("what if she's left the school?", False)],
+)
+def test_befriending_in_other_circumstances_is_still_ruled_out(text, ruled_out):
+    slots = {**AFTER_DISCLOSURE, "last_topic": "contact_with_pupils"}
+    tracker = tracker_for(text, "ask_contact_with_pupils", 0.6, slots=slots)
+    messages, _ = run(ActionSafeguardingFollowUp(), tracker)
+    assert texts(messages).startswith("No.") == ruled_out
