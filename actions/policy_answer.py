@@ -47,6 +47,9 @@ FEEDBACK_BUTTONS = [
 ]
 NEAR_TIE = 0.05
 SAFEGUARDING_SLOT = "safeguarding_open"
+# a short message the classifier takes this surely for a safeguarding concern ("a pupil is
+# in danger") escalates even when it names a person the previous rule treats apart
+SURE_OF_A_CONCERN = 0.5
 # what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
 CONSEQUENCES_TOPIC = "disciplinary_consequences"
 CONSEQUENCE_WORDS = (
@@ -209,14 +212,20 @@ def rule_conditions(topic: Topic) -> set[str]:
     return {c for rule in topic.rules for c in (*rule.situations, *rule.applies_to)}
 
 
+def sure_of_a_concern(message: dict[str, Any]) -> bool:
+    intent = message.get("intent") or {}
+    topic = knowledge_base().topic_for_intent(intent.get("name"))
+    return bool(topic and topic.safeguarding) and intent.get("confidence", 0) >= SURE_OF_A_CONCERN
+
+
 def changes_situation(message: dict[str, Any], previous: Topic) -> bool:
     """Whether a short message only states a case the previous answer's rule treats apart
     ("there are kids in it" after a photo question, "it's for a receptionist role" after
     one on screening candidates): the rule is answered again for that case. A safeguarding
-    concern is never taken for one."""
+    concern, in its words or as the classifier is fairly sure of it, is never taken for one."""
     if len((message.get("text") or "").split()) > FOLLOW_UP_WORDS:
         return False
-    if is_safeguarding_message(message):
+    if is_safeguarding_message(message) or sure_of_a_concern(message):
         return False
     entities = message_entities(message)
     named = entities.get(SITUATION_ENTITY, set()) | entities.get("person", set())

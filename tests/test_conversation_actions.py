@@ -775,6 +775,7 @@ def test_children_in_the_photo_change_the_photo_rule_and_do_not_escalate():
     tracker = tracker_for(
         "there are kids in it",
         "report_safeguarding_concern",
+        0.25,
         entities=[entity("person", "kids")],
         slots=AFTER_PHOTO,
     )
@@ -892,3 +893,15 @@ def test_befriending_in_other_circumstances_is_still_ruled_out(text, ruled_out):
     tracker = tracker_for(text, "ask_contact_with_pupils", 0.6, slots=slots)
     messages, _ = run(ActionSafeguardingFollowUp(), tracker)
     assert texts(messages).startswith("No.") == ruled_out
+
+
+def test_a_short_concern_the_classifier_is_sure_of_escalates_after_a_photo_question():
+    tracker = tracker_for(
+        "a pupil in it is in danger",
+        "report_safeguarding_concern",
+        0.8,
+        entities=[entity("person", "pupil")],
+        slots=AFTER_PHOTO,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert "Designated Safeguarding Lead" in texts(messages)
