@@ -2,7 +2,8 @@
 
 Unreadable input (see addons/input_guard.py) gets a reply saying what is wrong. A message
 about the safety of a pupil or vulnerable person gets the safeguarding answer. A short one
-sharing distinctive words with the previous answer asks about that answer's rule again. A question
+sharing distinctive words with the previous answer, or going on from it ("are they likely to
+say no?"), asks about that answer's rule again. A question
 that is probably about the policy gets the two or three most likely topics as buttons, and
 one that asks two clear questions at once gets both answers. When the assistant has already
 asked back on the previous message (a second miss, or "none of these"), it hands over to
@@ -18,16 +19,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ASK_REPHRASE, role_contacts, source_line
 from actions.contacts import configured_contacts
-from actions.follow_ups import answer_again
+from actions.follow_ups import answer_continuation, goes_on_from
 from actions.knowledge import KnowledgeBase, Topic, knowledge_base
 from actions.policy_answer import (
     clause_topics,
     close_answer,
-    echoes_rule,
     is_safeguarding_message,
     utter_safeguarding,
     utter_topics,
-    with_situation,
 )
 from contracts import INPUT_PROBLEM_ENTITY, INPUT_PROBLEM_REPLIES
 
@@ -111,8 +110,8 @@ class ActionClarify(Action):
             events = utter_topics(dispatcher, message, asked)
             return events + close_answer(dispatcher, tracker, message, asked, [])
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
-        if previous and echoes_rule(message, previous):
-            return answer_again(dispatcher, tracker, with_situation(message, tracker), previous)
+        if previous and goes_on_from(message, previous):
+            return answer_continuation(dispatcher, tracker, message, previous)
         if asked_back_last_turn(tracker):
             for text in handover(knowledge_base()):
                 dispatcher.utter_message(text=text)

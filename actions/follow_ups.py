@@ -28,7 +28,11 @@ from actions.knowledge import (
     paragraphs,
 )
 from actions.policy_answer import (
+    CONSEQUENCES_TOPIC,
+    asks_consequences,
     close_answer,
+    continues,
+    echoes_rule,
     follow_up_form,
     is_safeguarding_message,
     message_entities,
@@ -47,12 +51,6 @@ WH_FORM = "wh"
 # the only rule on the crest, coat of arms and logos (paragraph 23, with 11 and 15 for official
 # accounts)
 ASSET_TOPIC = "crest_logo_personal"
-# what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
-CONSEQUENCES_TOPIC = "disciplinary_consequences"
-CONSEQUENCE_WORDS = (
-    "what happens", "what would happen", "what will happen", "consequence", "consequences",
-    "sacked", "fired", "dismissed", "disciplined", "disciplinary", "in trouble", "punished",
-)  # fmt: skip
 
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
@@ -110,10 +108,6 @@ def answer_again(
     form = form or follow_up_form(message, tracker)
     events = utter_topics(dispatcher, message, [topic], form)
     return events + close_answer(dispatcher, tracker, message, [topic], [])
-
-
-def asks_consequences(text: str) -> bool:
-    return any(contains_phrase(text, word) for word in CONSEQUENCE_WORDS)
 
 
 def answer_consequences(
@@ -185,6 +179,8 @@ class Detail:
         )
 
 
+# a message this short asking a facet of the previous answer's rule asks about that rule
+FACET_QUESTION_WORDS = 10
 # asked who decides or must be told about a rule that names no one (paragraph 5)
 NAMES_NO_ONE = Detail(
     "The policy names no one for that part of its rule. The Director of Human Resources is "
@@ -194,6 +190,10 @@ NAMES_NO_ONE = Detail(
 )
 
 FACET_WORDS = {
+    "likely": ("likely", "unlikely", "chance", "chances", "usually", "often", "say no",
+               "turn it down", "turn me down", "refuse", "refused", "rejected"),
+    "where": ("where can i", "where do i", "where should i", "more advice", "specific advice",
+              "further advice", "more guidance", "more information", "find out more"),
     "when": ("when", "how quickly", "how soon", "how long", "until", "by when", "start again",
              "deadline", "how fast", "straight away", "before or after", "time limit",
              "timescale", "timeframe", "time frame"),
@@ -217,7 +217,8 @@ def details() -> dict[str, dict[str, Detail]]:
 
 
 def facet_of(text: str) -> str | None:
-    """The facet a follow-up asks about: time ("how quickly?") before person ("who?")."""
+    """The facet a follow-up asks about: how likely, where to find more, time ("how
+    quickly?"), then person ("who?")."""
     return next(
         (
             facet
@@ -243,32 +244,72 @@ class ActionAnswerFacet(Action):
         if not topics:
             dispatcher.utter_message(text=NO_CONTEXT)
             return []
-        message = with_situation(tracker.latest_message, tracker)
-        facet = facet_of(message.get("text") or "")
-        detail = details().get(topics[0].id, {}).get(facet) if facet else None
-        if detail is None and facet == "who" and not topics[0].roles:
-            detail = NAMES_NO_ONE
-        if detail is None:
-            # the whole rule, without a verdict that would read as the answer to the facet
-            return answer_again(dispatcher, tracker, message, topics[0], WH_FORM)
-        form = tracker.get_slot("last_form")
-        events = self.utter_detail(dispatcher, topics[0], detail, message, form)
-        return events + close_answer(dispatcher, tracker, message, topics[:1], [])
+        return answer_facet(dispatcher, tracker, tracker.latest_message, topics[0])
 
-    @staticmethod
-    def utter_detail(
-        dispatcher: CollectingDispatcher,
-        topic: Topic,
-        detail: Detail,
-        message: dict[str, Any],
-        form: str | None,
-    ) -> list[dict[str, Any]]:
-        answer = detail.answer_for(message_entities(message).get("person", set()))
-        dispatcher.utter_message(text=f"{answer}\n{source_line(detail.paras)}")
-        kb = knowledge_base()
-        if contacts := role_contacts(kb, topic.roles, configured_contacts()):
-            dispatcher.utter_message(text=contacts)
-        return remember_answer([topic], set(detail.paras), message, form)
+
+def facet_detail(topic: Topic, text: str) -> Detail | None:
+    """The detail of `topic` a follow-up asks about, if the policy data singles it out."""
+    facet = facet_of(text)
+    detail = details().get(topic.id, {}).get(facet) if facet else None
+    if detail is None and facet == "who" and not topic.roles:
+        return NAMES_NO_ONE
+    return detail
+
+
+def answer_facet(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any], topic: Topic
+) -> list[dict[str, Any]]:
+    """One facet of `topic`, the previous answer's rule, or the whole rule for the situation
+    so far when the policy data does not single the facet out."""
+    message = with_situation(message, tracker)
+    text = message.get("text") or ""
+    if facet_of(text) is None:
+        # no facet after all ("it's for a receptionist role"): the rule for the new case,
+        # opened for the question the follow-up goes on from
+        return answer_again(dispatcher, tracker, message, topic)
+    detail = facet_detail(topic, text)
+    if detail is None:
+        # the whole rule, without a verdict that would read as the answer to the facet
+        return answer_again(dispatcher, tracker, message, topic, WH_FORM)
+    form = tracker.get_slot("last_form")
+    events = utter_detail(dispatcher, topic, detail, message, form)
+    return events + close_answer(dispatcher, tracker, message, [topic], [])
+
+
+def goes_on_from(message: dict[str, Any], topic: Topic) -> bool:
+    """Whether a message the classifier took for no policy question goes on from the
+    previous answer's `topic`: it reads as a follow-up, shares distinctive words with that
+    answer ("what would count as a valid reason to check?"), or it is short and asks a facet
+    the policy data singles out for that rule ("where can I get more specific advice?")."""
+    if continues(message, topic) or echoes_rule(message, topic):
+        return True
+    text = message.get("text") or ""
+    return len(text.split()) <= FACET_QUESTION_WORDS and facet_detail(topic, text) is not None
+
+
+def answer_continuation(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any], topic: Topic
+) -> list[dict[str, Any]]:
+    """A message the classifier took for no policy question that goes on from the previous
+    answer's `topic`: the facet it asks about, or the rule again for the changed situation."""
+    if facet_detail(topic, message.get("text") or ""):
+        return answer_facet(dispatcher, tracker, message, topic)
+    return answer_again(dispatcher, tracker, with_situation(message, tracker), topic)
+
+
+def utter_detail(
+    dispatcher: CollectingDispatcher,
+    topic: Topic,
+    detail: Detail,
+    message: dict[str, Any],
+    form: str | None,
+) -> list[dict[str, Any]]:
+    answer = detail.answer_for(message_entities(message).get("person", set()))
+    dispatcher.utter_message(text=f"{answer}\n{source_line(detail.paras)}")
+    kb = knowledge_base()
+    if contacts := role_contacts(kb, topic.roles, configured_contacts()):
+        dispatcher.utter_message(text=contacts)
+    return remember_answer([topic], set(detail.paras), message, form)
 
 
 class AboutPreviousAnswer(Action, ABC):

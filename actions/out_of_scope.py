@@ -1,7 +1,9 @@
 """action_decline_out_of_scope: says plainly that the policy does not cover a question,
 without citing any paragraph, unless the message is about a pupil's or vulnerable
-person's safety, which is never declined, or a policy topic comes a close second: then
-what the policy says on that topic is given, and the rest is for Human Resources."""
+person's safety, which is never declined, or it goes on from the previous answer ("are
+they likely to say no?", "where can I get more specific advice?"): then that rule's answer,
+or a policy topic comes a close second: then what the policy says on that topic is given,
+and the rest is for Human Resources."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answerability import runner_up_covering_part
 from actions.answers import OUT_OF_SCOPE
+from actions.follow_ups import answer_continuation, goes_on_from
 from actions.knowledge import knowledge_base
 from actions.policy_answer import (
     close_answer,
@@ -31,6 +34,9 @@ class ActionDeclineOutOfScope(Action):
         if is_safeguarding_message(tracker.latest_message):
             return utter_safeguarding(dispatcher, tracker.latest_message)
         message = tracker.latest_message
+        previous = knowledge_base().topic(tracker.get_slot("last_topic"))
+        if previous and goes_on_from(message, previous):
+            return answer_continuation(dispatcher, tracker, message, previous)
         topic = knowledge_base().topic_for_intent(runner_up_covering_part(message))
         # the safeguarding answer is for a pupil's or vulnerable person's safety, which
         # is_safeguarding_message recognises; it is not a part of an off-topic question

@@ -23,7 +23,8 @@ from actions.answers import (
     policy_answer,
 )
 from actions.contacts import configured_contacts
-from actions.knowledge import Topic, canonical_entities, knowledge_base
+from actions.feedback import reads_as_question
+from actions.knowledge import Topic, canonical_entities, contains_phrase, knowledge_base
 from contracts import (
     CLAUSE_ANSWERED_CONFIDENCE,
     CLAUSE_TOPIC_ENTITY,
@@ -36,6 +37,7 @@ from contracts import (
 # of their own and take the previous question's
 FOLLOW_UP_FORM_CONFIDENCE = 0.45
 WHO_FORM = "who"
+CONSEQUENCE_FORM = "consequence"
 # rasa shell turns every button into a menu that must be answered before typing on, so the
 # optional thumbs are not offered there.
 SHELL_CHANNEL = "cmdline"
@@ -45,6 +47,15 @@ FEEDBACK_BUTTONS = [
 ]
 NEAR_TIE = 0.05
 SAFEGUARDING_SLOT = "safeguarding_open"
+# a short message the classifier takes this surely for a safeguarding concern ("a pupil is
+# in danger") escalates even when it names a person the previous rule treats apart
+SURE_OF_A_CONCERN = 0.5
+# what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
+CONSEQUENCES_TOPIC = "disciplinary_consequences"
+CONSEQUENCE_WORDS = (
+    "what happens", "what would happen", "what will happen", "consequence", "consequences",
+    "sacked", "fired", "dismissed", "disciplined", "disciplinary", "in trouble", "punished",
+)  # fmt: skip
 # what a follow-up may change and otherwise keeps: "what about Facebook?" after a question
 # about a pupil's photo is still about a pupil. `situation` entities ("account.personal",
 # "content.already_public") are kept per kind: "no, my personal account" replaces
@@ -66,6 +77,11 @@ POINTER_SUBJECT = re.compile(
 # a short wh-question about the previous answer's rule ("who enforces this?", "why is that?")
 POINTER_OBJECT = re.compile(r"(who|whom|why|when|how|where|what)\b.*\b(it|that|this)\W*$")
 POINTER_OBJECT_WORDS = 5
+# a message that names a subject without asking anything about it
+VAGUE_OPENING = re.compile(
+    r"(hi,?\s+|hello,?\s+)?(i('ve| have)? (got |had )?(a|some) (quick )?(question|query|questions"
+    r"|queries)|tell me|a question|question) (about|on|regarding|around|re)\b"
+)
 FOLLOW_UP_WORDS = 8
 # an unplaced message this short sharing this many distinctive words with the previous
 # answer asks about that answer's rule
@@ -182,21 +198,57 @@ def follow_up_form(message: dict[str, Any], tracker: Tracker) -> str | None:
     gets "Yes"); after a wh-question, or none, or when it asks who ("who enforces this?"),
     for the follow-up's own form ("even if my account is private?")."""
     previous = tracker.get_slot("last_form")
+    if not reads_as_question(message.get("text") or ""):
+        # a statement ("it's for a receptionist role") asks the previous question again
+        return previous
     own = question_form(message, FOLLOW_UP_FORM_CONFIDENCE)
     if previous in YES_NO_FORMS and own not in YES_NO_FORMS and own != WHO_FORM:
         return previous
     return own or previous
 
 
-def is_elliptical(message: dict[str, Any]) -> bool:
+def rule_conditions(topic: Topic) -> set[str]:
+    """The situations ("account.personal") and people ("pupil") a topic's rules treat apart."""
+    return {c for rule in topic.rules for c in (*rule.situations, *rule.applies_to)}
+
+
+def sure_of_a_concern(message: dict[str, Any]) -> bool:
+    intent = message.get("intent") or {}
+    topic = knowledge_base().topic_for_intent(intent.get("name"))
+    return bool(topic and topic.safeguarding) and intent.get("confidence", 0) >= SURE_OF_A_CONCERN
+
+
+def changes_situation(message: dict[str, Any], previous: Topic) -> bool:
+    """Whether a short message only states a case the previous answer's rule treats apart
+    ("there are kids in it" after a photo question, "it's for a receptionist role" after
+    one on screening candidates): the rule is answered again for that case. A safeguarding
+    concern, in its words or as the classifier is fairly sure of it, is never taken for one."""
+    if len((message.get("text") or "").split()) > FOLLOW_UP_WORDS:
+        return False
+    if is_safeguarding_message(message) or sure_of_a_concern(message):
+        return False
+    entities = message_entities(message)
+    named = entities.get(SITUATION_ENTITY, set()) | entities.get("person", set())
+    return bool(named & rule_conditions(previous))
+
+
+def continues(message: dict[str, Any], previous: Topic) -> bool:
+    """Whether a message goes on from the previous answer's rule rather than asking a
+    question of its own."""
+    return changes_situation(message, previous) or is_elliptical(message, previous)
+
+
+def is_elliptical(message: dict[str, Any], previous: Topic | None = None) -> bool:
     """Whether a message goes on from the previous question rather than asking one of its
     own: short and opening like a follow-up ("even on my own phone?") or with a pronoun as
-    its subject ("is it likely to be refused?"), a short wh-question ending on one ("who
-    enforces this?"), or with a pronoun for the previous question's object ("can I share it
-    on the school's Twitter?"), naming no crest, logo or person of its own and no
-    safeguarding concern."""
+    its subject ("is it likely to be refused?"), a short
+    wh-question ending on one ("who enforces this?"), or with a pronoun for the previous
+    question's object ("can I share it on the school's Twitter?"), naming no crest or logo,
+    no person other than those the `previous` rule treats apart, and no safeguarding
+    concern."""
     entities = message_entities(message)
-    if entities.get("asset") or entities.get("person") or is_safeguarding_message(message):
+    people = entities.get("person", set()) - (rule_conditions(previous) if previous else set())
+    if entities.get("asset") or people or is_safeguarding_message(message):
         return False
     text = (message.get("text") or "").strip().lower()
     words = len(text.split())
@@ -224,6 +276,10 @@ def echoes_rule(message: dict[str, Any], topic: Topic) -> bool:
         return False
     wording = " ".join([topic.answer, *(rule.answer for rule in topic.rules)])
     return len(stems(text) & stems(wording)) >= ECHO_SHARED
+
+
+def asks_consequences(text: str) -> bool:
+    return any(contains_phrase(text, word) for word in CONSEQUENCE_WORDS)
 
 
 def remember_answer(
@@ -298,10 +354,27 @@ def clause_topics(message: dict[str, Any], sure: bool = True) -> list[Topic]:
     return found
 
 
+def is_vague(message: dict[str, Any]) -> bool:
+    """Whether a message names a subject without asking anything about it ("I have a
+    question about recruitment and social media")."""
+    return VAGUE_OPENING.match((message.get("text") or "").strip().lower()) is not None
+
+
+def area_siblings(topic: Topic) -> list[Topic]:
+    """The other topics of the help-menu area `topic` is in, most common first."""
+    kb = knowledge_base()
+    area = next((a for a in kb.areas if topic.id in a.topic_ids), None)
+    siblings = (kb.topic(i) for i in area.topic_ids) if area else ()
+    return [t for t in siblings if t and t != topic]
+
+
 def other_choices(message: dict[str, Any], answered: list[Topic]) -> list[Topic]:
     """Topics the message may also be about, offered rather than answered: the runner-up
-    when the classifier hesitated, and parts of the message it was unsure of."""
+    when the classifier hesitated, parts of the message it was unsure of, and, when the
+    message only names a subject, the rest of that subject's area."""
     candidates = [runner_up(message, answered[0]), *clause_topics(message, sure=False)]
+    if is_vague(message):
+        candidates += area_siblings(answered[0])
     choices: list[Topic] = []
     for topic in candidates:
         if topic and topic not in answered and topic not in choices:
@@ -338,9 +411,12 @@ class ActionAnswerPolicy(Action):
             return []
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
         form, extent = None, None
-        if previous and is_elliptical(message):
-            # the previous question's rule, for the situation so far changed by this message
+        if previous and continues(message, previous):
+            # the previous question's rule, for the situation so far changed by this message,
+            # or what breaking it leads to ("could that get me disciplined?")
             topic, form = previous, follow_up_form(message, tracker)
+            if asks_consequences(message.get("text") or ""):
+                topic, form = knowledge_base().known_topic(CONSEQUENCES_TOPIC), CONSEQUENCE_FORM
             message = with_situation(message, tracker)
         elif not escalates(message, [topic]):
             extent = coverage(message, topic.intent)

@@ -52,6 +52,8 @@ SAFEGUARDING_PERSONS = {"pupil", "vulnerable person"}
 BEFRIENDING_TOPIC = "contact_with_pupils"
 FOLLOW_UP_INTENT = "follow_up_other"
 FORMER_WORDS = ("former", "ex", "old", "used to", "left", "leave", "leaves", "leaver", "adult")
+# a follow-up asking the same question in other circumstances
+CIRCUMSTANCE_OPENING = re.compile(r"(and |but |so )?(what if|even if|even though)\b")
 SHORT_MESSAGE_WORDS = 6
 SURE = 0.5
 ACKNOWLEDGED = (
@@ -164,16 +166,17 @@ def follow_up_reply(text: str, intent: str | None) -> str:
 
 def asks_befriending_again(message: dict[str, Any], last_topic: str | None) -> bool:
     """After the answer on befriending a pupil or vulnerable person, the same question for
-    another one ("what about a pupil?"); not for a former pupil, of whom the policy says
-    nothing."""
+    another one ("what about a pupil?") or in other circumstances ("what if her mum asked
+    me to?"), which paragraph 33 rules out "under no circumstances"; not for a former pupil,
+    of whom the policy says nothing."""
     text = message.get("text") or ""
+    if last_topic != BEFRIENDING_TOPIC or any(contains_phrase(text, w) for w in FORMER_WORDS):
+        return False
     people = message_entities(message).get("person", set())
-    return (
-        last_topic == BEFRIENDING_TOPIC
-        and (message.get("intent") or {}).get("name") == FOLLOW_UP_INTENT
-        and bool(people & SAFEGUARDING_PERSONS)
-        and not any(contains_phrase(text, word) for word in FORMER_WORDS)
+    another_one = (message.get("intent") or {}).get("name") == FOLLOW_UP_INTENT and bool(
+        people & SAFEGUARDING_PERSONS
     )
+    return another_one or CIRCUMSTANCE_OPENING.match(text.strip().lower()) is not None
 
 
 def ordinary_action(intent: str | None) -> Action:

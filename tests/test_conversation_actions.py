@@ -19,6 +19,7 @@ from actions.follow_ups import (
 )
 from actions.help import ActionHelp, ActionHelpArea
 from actions.knowledge import knowledge_base, paragraphs
+from actions.out_of_scope import ActionDeclineOutOfScope
 from actions.policy_answer import ActionAnswerPolicy, is_elliptical
 from actions.safeguarding import ActionSafeguardingFollowUp
 from scripts.evaluate import cited_paragraphs
@@ -760,3 +761,147 @@ def test_who_about_the_previous_rule_gets_it_without_a_verdict():
     )
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert not texts(messages).startswith("No") and 23 in cited_paragraphs(texts(messages))
+
+
+AFTER_PHOTO = {
+    "last_topic": "photo_permission",
+    "last_topics": ["photo_permission"],
+    "last_paras": [16, 17],
+    "last_form": "permission",
+}
+
+
+def test_children_in_the_photo_change_the_photo_rule_and_do_not_escalate():
+    tracker = tracker_for(
+        "there are kids in it",
+        "report_safeguarding_concern",
+        0.25,
+        entities=[entity("person", "kids")],
+        slots=AFTER_PHOTO,
+    )
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert "parents or guardians" in texts(messages) and 17 in cited_paragraphs(texts(messages))
+    assert "Designated Safeguarding Lead" not in texts(messages)
+    assert slot_values(events)["last_topic"] == "photo_permission"
+
+
+def test_a_concern_about_a_child_after_a_photo_question_still_escalates():
+    tracker = tracker_for(
+        "one of the kids messaged me",
+        "report_safeguarding_concern",
+        entities=[entity("person", "kids")],
+        slots=AFTER_PHOTO,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert "Designated Safeguarding Lead" in texts(messages)
+
+
+def test_a_short_case_the_rule_treats_apart_is_answered_for_that_case():
+    slots = {"last_topic": "crest_logo_personal", "last_topics": ["crest_logo_personal"]}
+    tracker = tracker_for(
+        "LinkedIn put the logo there automatically though",
+        "ask_employer_in_profile",
+        entities=[situation("circumstances.network_fills_logo")],
+        slots=slots,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert texts(messages).startswith("Yes") and 23 in cited_paragraphs(texts(messages))
+
+
+def test_a_follow_up_taken_for_out_of_scope_asks_about_the_previous_rule():
+    slots = {"last_topic": "create_work_account", "last_topics": ["create_work_account"]}
+    tracker = tracker_for("are they likely to say no?", "out_of_scope", slots=slots)
+    messages, _ = run(ActionDeclineOutOfScope(), tracker)
+    assert texts(messages).startswith("No") and "rarely refused" in texts(messages)
+    assert 12 in cited_paragraphs(texts(messages))
+
+
+def test_where_to_get_more_advice_after_copyright_names_the_guidelines():
+    slots = {"last_topic": "copyright", "last_topics": ["copyright"]}
+    tracker = tracker_for("where can I get more specific advice?", "nlu_fallback", slots=slots)
+    messages, _ = run(ActionClarify(), tracker)
+    assert "BARCelona Guidelines" in texts(messages) and 16 in cited_paragraphs(texts(messages))
+
+
+def test_an_off_topic_question_after_an_answer_is_still_declined():
+    slots = {"last_topic": "copyright", "last_topics": ["copyright"]}
+    tracker = tracker_for("How do I book annual leave?", "out_of_scope", slots=slots)
+    messages, _ = run(ActionDeclineOutOfScope(), tracker)
+    assert "doesn't cover that" in texts(messages) and not cited_paragraphs(texts(messages))
+
+
+def test_could_that_get_me_disciplined_after_a_rule_gets_the_consequences():
+    slots = {"last_topic": "confidential_information", "last_topics": ["confidential_information"]}
+    tracker = tracker_for(
+        "could that get me disciplined?", "ask_disciplinary_consequences", slots=slots
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert texts(messages).startswith("Yes") and 29 in cited_paragraphs(texts(messages))
+
+
+def test_a_vague_opener_is_answered_and_offers_the_rest_of_its_area_as_buttons():
+    tracker = tracker_for(
+        "I have a question about recruitment and social media", "ask_recruitment_screening"
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert 37 in cited_paragraphs(texts(messages))
+    assert "/ask_recruitment_equality" in button_payloads(messages)
+
+
+def test_a_case_taken_for_a_facet_is_answered_for_the_previous_question():
+    slots = {
+        "last_topic": "recruitment_screening",
+        "last_topics": ["recruitment_screening"],
+        "last_form": "permission",
+    }
+    tracker = tracker_for(
+        "it's for a receptionist role",
+        "ask_facet",
+        entities=[situation("circumstances.other_role")],
+        slots=slots,
+    )
+    messages, events = run(ActionAnswerFacet(), tracker)
+    assert texts(messages).startswith("No") and 37 in cited_paragraphs(texts(messages))
+    assert slot_values(events)["last_form"] == "permission"
+
+
+def test_a_statement_changing_the_case_keeps_the_previous_questions_form():
+    slots = {
+        "last_topic": "recruitment_screening",
+        "last_topics": ["recruitment_screening"],
+        "last_form": "permission",
+    }
+    tracker = tracker_for(
+        "it's for a receptionist role",
+        "follow_up_other",
+        entities=[
+            situation("circumstances.other_role"),
+            {"entity": "question_form", "value": "consequence", "confidence": 0.9},
+        ],
+        slots=slots,
+    )
+    messages, _ = run(ActionAnswerFollowUp(), tracker)
+    assert texts(messages).startswith("No")
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [("what if her mum asked me to?", True), ("what if she's left the school?", False)],
+)
+def test_befriending_in_other_circumstances_is_still_ruled_out(text, ruled_out):
+    slots = {**AFTER_DISCLOSURE, "last_topic": "contact_with_pupils"}
+    tracker = tracker_for(text, "ask_contact_with_pupils", 0.6, slots=slots)
+    messages, _ = run(ActionSafeguardingFollowUp(), tracker)
+    assert texts(messages).startswith("No.") == ruled_out
+
+
+def test_a_short_concern_the_classifier_is_sure_of_escalates_after_a_photo_question():
+    tracker = tracker_for(
+        "a pupil in it is in danger",
+        "report_safeguarding_concern",
+        0.8,
+        entities=[entity("person", "pupil")],
+        slots=AFTER_PHOTO,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert "Designated Safeguarding Lead" in texts(messages)
