@@ -107,6 +107,32 @@ def reply(question, intent, form, confidence=0.9, entities=()):
             "obligation",
             "Yes. Social media use must follow",
         ),
+        # a topic without a verdict of its own still answers a yes/no question
+        (
+            "have I got to stick to the code of conduct on my private instagram?",
+            "ask_off_duty_conduct",
+            "obligation",
+            "Yes. Your off-duty hours",
+        ),
+        (
+            "do the defamation and data protection laws cover my tweets?",
+            "ask_freedom_of_expression",
+            "scope",
+            "Yes. The City Corporation recognises",
+        ),
+        (
+            "could the applicant's religion count for anything in my shortlisting?",
+            "ask_recruitment_equality",
+            "permission",
+            "No. Everyone involved in recruitment",
+        ),
+        (
+            "is there anything I ought to do about a nasty thread about the Corporation?",
+            "report_disparaging_content",
+            "yes_no",
+            "Yes. Tell your line manager",
+        ),
+        ("is the corporation itself active on twitter?", "ask_policy_purpose", "yes_no", "Yes."),
         # who: the role first
         (
             "who do I tell about a post slagging off the city?",
@@ -135,6 +161,30 @@ def test_a_rule_with_its_own_opening_opens_with_it():
         entities=[situation("account.personal")],
     )
     assert answer.startswith("No. The crisis rule is about corporate social media")
+
+
+def test_a_logo_the_network_filled_in_need_not_be_removed():
+    """Paragraph 23: acceptable where the social network populates it automatically."""
+    answer = reply(
+        "facebook put the barbican logo on my work history, must I take it off?",
+        "ask_crest_logo_personal",
+        "obligation",
+        entities=[situation("circumstances.network_fills_logo")],
+    )
+    assert answer.startswith("No. It is acceptable where the social network fills the logo in")
+
+
+def test_photos_posted_without_asking_anyone_are_refused():
+    """Paragraph 17: permission from recognisable people, and for children from parents or
+    guardians or teachers, comes before publishing."""
+    answer = reply(
+        "can we upload the fun day pictures of the children without checking with anybody?",
+        "ask_photo_permission",
+        "permission",
+        entities=[situation("circumstances.not_approved")],
+    )
+    assert answer.startswith("No, not without permission.")
+    assert "16 and 17 of the Social Media Policy" in answer
 
 
 @pytest.mark.parametrize(
