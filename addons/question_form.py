@@ -10,35 +10,19 @@ It adds a `question_form` entity with its confidence to every message.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import (
-    ENTITIES,
-    ENTITY_ATTRIBUTE_CONFIDENCE,
-    ENTITY_ATTRIBUTE_END,
-    ENTITY_ATTRIBUTE_START,
-    ENTITY_ATTRIBUTE_TYPE,
-    ENTITY_ATTRIBUTE_VALUE,
-    EXTRACTOR,
-    TEXT,
-)
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
+from addons.whole_message import WholeMessageLabeller
 from contracts import QUESTION_FORM_ENTITY
 
 FORMS_FILE = Path("data/policy/question_forms.yml")
@@ -120,56 +104,17 @@ class FormModel:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class QuestionFormClassifier(GraphComponent):
-    def __init__(
-        self, model_storage: ModelStorage, resource: Resource, model: FormModel | None = None
-    ) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self.model = model
+class QuestionFormClassifier(WholeMessageLabeller):
+    entity = QUESTION_FORM_ENTITY
+    model_file = MODEL_FILE
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> QuestionFormClassifier:
-        return cls(model_storage, resource)
+    @staticmethod
+    def fit_model() -> FormModel:
+        return FormModel.fit(*labelled_questions())
 
-    def train(self, training_data: TrainingData) -> Resource:
-        self.model = FormModel.fit(*labelled_questions())
-        with self._model_storage.write_to(self._resource) as model_dir:
-            (model_dir / MODEL_FILE).write_text(json.dumps(self.model.as_dict()))
-        return self._resource
+    @staticmethod
+    def model_from(fields: dict) -> FormModel:
+        return FormModel(**fields)
 
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> QuestionFormClassifier:
-        with model_storage.read_from(resource) as model_dir:
-            model = FormModel(**json.loads((model_dir / MODEL_FILE).read_text()))
-        return cls(model_storage, resource, model)
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT) or ""
-            if not self.model or not text.strip():
-                continue
-            [(form, confidence)] = self.model.predict([text])
-            entity = {
-                ENTITY_ATTRIBUTE_TYPE: QUESTION_FORM_ENTITY,
-                ENTITY_ATTRIBUTE_VALUE: form,
-                ENTITY_ATTRIBUTE_START: 0,
-                ENTITY_ATTRIBUTE_END: len(text),
-                ENTITY_ATTRIBUTE_CONFIDENCE: confidence,
-                EXTRACTOR: type(self).__name__,
-            }
-            message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
-        return messages
+    def labels(self, text: str) -> list[tuple[str, float]]:
+        return self.model.predict([text])
