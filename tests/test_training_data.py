@@ -1,27 +1,17 @@
 """Training data, domain, rules and the development set fit together."""
 
-import re
-from pathlib import Path
-
+import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
 from actions.knowledge import knowledge_base, paragraphs
+from tests.data_files import CONVERSATION_SETS, ROOT, load, normalised
 
-ROOT = Path(__file__).resolve().parent.parent
 CONVERSATION_INTENTS = {"greet", "goodbye", "thank", "help", "bot_challenge", "out_of_scope"}
 FOLLOW_UP_INTENTS = {"follow_up_other", "ask_facet", "ask_why", "ask_quote", "ask_which_paragraph"}
 MENU_AND_FEEDBACK_INTENTS = {"help_area", "none_of_these", "feedback_positive", "feedback_negative"}
 HELD_OUT_WORDS = 5
 OTHER_INTENTS = CONVERSATION_INTENTS | FOLLOW_UP_INTENTS | MENU_AND_FEEDBACK_INTENTS
-
-
-def load(path: str):
-    return yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
-
-
-def normalised(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 def training_examples() -> dict[str, list[str]]:
@@ -93,10 +83,11 @@ def test_the_action_server_serves_exactly_the_domains_custom_actions():
     assert set(executor.actions) == set(load("domain.yml")["actions"])
 
 
-def test_development_conversations_are_held_out():
+@pytest.mark.parametrize("path", CONVERSATION_SETS)
+def test_development_conversations_are_held_out(path):
     """No message of five words or more is a training example ("why?", "quote it" may be)."""
     trained = {normalised(e) for examples in training_examples().values() for e in examples}
-    for conversation in load("tests/dev_conversations.yml"):
+    for conversation in load(path):
         for turn in conversation["turns"]:
             if len(turn["say"].split()) >= HELD_OUT_WORDS:
                 assert normalised(turn["say"]) not in trained, turn["say"]

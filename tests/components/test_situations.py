@@ -2,14 +2,12 @@
 (addons/situations.py), trained in-process on data/policy/situations.yml, on paraphrases,
 typos and negations it has not seen, and the entities it adds."""
 
-import re
-
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.situations import SituationClassifier, SituationModel, labelled_messages
 from tests.actions_helpers import situation_model
-from tests.test_training_data import load
+from tests.data_files import development_messages, normalised
 
 
 def found(text: str) -> set[str]:
@@ -86,13 +84,5 @@ def test_the_component_adds_one_situation_entity_per_situation_found():
 
 
 def test_no_example_is_a_development_question():
-    def normalised(text: str) -> str:
-        return re.sub(r"\W+", " ", text.lower()).strip()
-
-    asked = {normalised(item["q"]) for item in load("tests/dev_set.yml")}
-    asked |= {
-        normalised(turn["say"])
-        for conversation in load("tests/dev_conversations.yml")
-        for turn in conversation["turns"]
-    }
-    assert not {normalised(example.text) for example in labelled_messages()} & asked
+    examples = {normalised(example.text) for example in labelled_messages()}
+    assert not examples & development_messages()
