@@ -83,6 +83,15 @@ def test_the_action_server_serves_exactly_the_domains_custom_actions():
     assert set(executor.actions) == set(load("domain.yml")["actions"])
 
 
+@pytest.mark.parametrize("path", ["tests/probe_set.yml", "tests/verdict_set.yml"])
+def test_other_question_sets_are_held_out(path):
+    """No question of five words or more is a training example ("hello", "cheers" may be)."""
+    trained = {normalised(e) for examples in training_examples().values() for e in examples}
+    for item in load(path):
+        if len(item["q"].split()) >= HELD_OUT_WORDS:
+            assert normalised(item["q"]) not in trained, item["q"]
+
+
 @pytest.mark.parametrize("path", CONVERSATION_SETS)
 def test_development_conversations_are_held_out(path):
     """No message of five words or more is a training example ("why?", "quote it" may be)."""
