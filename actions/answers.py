@@ -7,14 +7,38 @@ import re
 from dataclasses import dataclass
 
 from actions.contacts import contact_line
-from actions.knowledge import KnowledgeBase, Topic, cite, contains_phrase
+from actions.knowledge import OWN_VERDICT, YES_NO_FORMS, KnowledgeBase, Topic, cite, contains_phrase
 
 SAFEGUARDING_PERSONS = {"pupil", "vulnerable person"}
 # question forms (addons/question_form.py) whose answer opens without a verdict word
 WH_FORMS = {"who", "wh"}
-YES_NO_FORMS = {"permission", "obligation", "consequence", "scope", "yes_no"}
-# yes/no forms that a permission verdict ("No. Do not ...") does not answer
-OTHER_QUESTION_FORMS = {"consequence", "scope"}
+# An obligation question asks whether one must comply with the rule ("must I take it down?", "do
+# I need permission?") when one of these words follows its modal closely; otherwise it asks
+# whether to do the act itself ("should I accept his request?"), a permission question.
+OBLIGATION_MODAL = re.compile(
+    r"\b(?:have to|has to|need to|needs to|got to|ought to|must|should|shall|obliged to"
+    r"|required to|supposed to|expected to|compulsory to|mandatory to|need|needs)\b"
+)
+COMPLYING = {
+    "keep", "remove", "take", "delete", "avoid", "stop", "report", "tell", "inform",
+    "credit", "refer", "pass", "check", "review", "follow", "stick", "adhere", "comply", "ask",
+    "seek", "obtain", "act", "behave", "be", "respect", "permission", "consent", "approval",
+    "approve", "approved", "sign", "signed", "sign-off", "ok", "okay", "authorisation",
+    "agreement",
+}  # fmt: skip
+COMPLYING_WITHIN = 6
+ASKS_MAY_I = re.compile(r"\b(?:can|could|may|might|allowed)\b")
+# a yes/no question whether something is acceptable asks what "may I?" asks
+ACCEPTABLE = re.compile(
+    r"\b(?:ok|okay|alright|all right|allowed|fine|acceptable|permitted|appropriate)\b"
+)
+# a question whether something is against the rules asks the permission question the other
+# way round: "is it a problem that LinkedIn added the logo?" is answered "No."
+AGAINST_THE_RULES = re.compile(
+    r"\b(?:(?:is|would|will) (?:it|that|this)(?: be)? an? (?:problem|issue)|against the rules"
+    r"|a breach of)\b"
+)
+NEGATED_VERDICT = {"yes": "No.", "no": "Yes."}
 LEADING_VERDICT = re.compile(r"^(?:Yes|No)(?:, it can)?[.,:]\s*")
 OUT_OF_SCOPE = (
     "The Social Media Policy doesn't cover that, so I can't answer it. For other HR questions, "
@@ -83,22 +107,53 @@ def partly_covered(reply: Reply) -> Reply:
     return Reply([covered, *others, REST_FOR_HR], reply.paras)
 
 
-def opened_for(
-    form: str | None, answer: str, openings: dict[str, str], verdict: str | None = None
-) -> str:
-    """The answer opened for the question's form: the opening the knowledge base gives for
-    that form where the policy supports one ("Yes, it can." to "could X get me
-    disciplined?"), or its `yes_no` opening for any other yes/no question the answer's own
-    verdict does not answer; otherwise no verdict word for a wh-question, nor a permission
-    verdict for a question about consequences or scope."""
-    opening = openings.get(form or "")
-    if opening is None and form in YES_NO_FORMS and (form != "permission" or not verdict):
-        opening = openings.get("yes_no")
-    if opening:
-        return f"{opening} {without_verdict(answer)}"
-    if form in WH_FORMS or form in OTHER_QUESTION_FORMS:
+def asks_to_comply(text: str) -> bool | None:
+    """Whether a question with an obligation modal asks about complying with the rule
+    rather than about doing the act itself; None without such a modal."""
+    modal = OBLIGATION_MODAL.search(text)
+    if modal is None:
+        return None
+    following = re.findall(r"[a-z'-]+", text[modal.end() :])[:COMPLYING_WITHIN]
+    return bool(COMPLYING & set(following))
+
+
+def form_asked(form: str | None, text: str) -> str | None:
+    """The form the question asks in where its words say more than the classifier: an
+    obligation question about doing the act itself asks "may I?"; a permission or other
+    yes/no question whose modal is about complying, with no "can I", asks "must I?"; another
+    yes/no question whether something is acceptable asks "may I?"."""
+    lowered = text.lower()
+    complying = asks_to_comply(lowered)
+    if form == "obligation" and complying is False:
+        return "permission"
+    if form in ("permission", "yes_no") and complying and not ASKS_MAY_I.search(lowered):
+        return "obligation"
+    if form == "yes_no" and ACCEPTABLE.search(lowered):
+        return "permission"
+    return form
+
+
+def against_the_rules(answer: str, verdict: str | None) -> str:
+    """The answer to whether something is against the rules: its permission verdict turned
+    round, and no verdict word where that is a condition."""
+    opening = NEGATED_VERDICT.get(verdict or "")
+    return f"{opening} {without_verdict(answer)}" if opening else without_verdict(answer)
+
+
+def opened_for(form: str | None, answer: str, openings: dict[str, str | None]) -> str:
+    """The answer opened for the question's form: with the opening the knowledge base gives
+    for that form ("Yes, it can." to "could X get me disciplined?"), or its own verdict where
+    that is the opening; without a verdict word where the policy gives none for the form, and
+    for a wh-question (the role first for "who", where given). A question of no known form
+    gets the answer as it is."""
+    if form not in YES_NO_FORMS and form not in WH_FORMS:
+        return answer
+    opening = openings.get(form)
+    if opening == OWN_VERDICT:
+        return answer
+    if opening is None:
         return without_verdict(answer)
-    return answer
+    return f"{opening} {without_verdict(answer)}"
 
 
 def policy_answer(
@@ -116,7 +171,11 @@ def policy_answer(
     off (another answer carries it)."""
     rule = next((r for r in topic.rules if r.matches(entities)), None)
     source = rule or topic
-    answer = opened_for(form, source.answer, source.openings, source.verdict)
+    form = form_asked(form, text)
+    if form in ("permission", "yes_no") and AGAINST_THE_RULES.search(text.lower()):
+        answer = against_the_rules(source.answer, source.verdict)
+    else:
+        answer = opened_for(form, source.answer, source.openings)
     escalate = topic.safeguarding or (
         escalate_mentions and mentions_safeguarding(kb, text, entities)
     )

@@ -14,6 +14,17 @@ from contracts import SITUATION_CONFIDENCE, SITUATION_ENTITY
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "data" / "policy"
 
+# the yes/no forms of a question (addons/question_form.py), each given an opening by every topic
+YES_NO_FORMS = ("permission", "obligation", "consequence", "scope", "yes_no")
+# an opening that keeps the answer's own verdict, for a form asked like "may I?" ("is it OK to
+# ...?"); a topic without a verdict of its own gets its `permission` opening instead
+OWN_VERDICT = "verdict"
+# a rule that forbids or restricts keeps its topic's openings for these forms (what it requires,
+# what breaking it can lead to, what it covers); a rule that grants or leaves the question open
+# does not, since the topic's would answer a case the rule takes out
+INHERITED_FORMS = ("obligation", "consequence", "scope")
+RESTRICTING_VERDICTS = ("no", "conditional")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -26,7 +37,8 @@ class Rule:
     situations: tuple[str, ...] = ()
     applies_to: tuple[str, ...] = ()
     paras: tuple[int, ...] = ()
-    openings: dict[str, str] = field(default_factory=dict)
+    # the opening for each question form; None: the policy gives no verdict for that form
+    openings: dict[str, str | None] = field(default_factory=dict)
 
     def matches(self, entities: dict[str, set[str]]) -> bool:
         if self.applies_to and not entities.get("person", set()) & set(self.applies_to):
@@ -48,7 +60,7 @@ class Topic:
     roles: tuple[str, ...] = ()
     safeguarding: bool = False
     rules: tuple[Rule, ...] = ()
-    openings: dict[str, str] = field(default_factory=dict)
+    openings: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,20 +129,46 @@ def _as_list(value: str | list[str]) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
-def _rule(raw: dict, topic_verdict: str | None) -> Rule:
+def _topic_openings(raw: dict[str, str | None], verdict: str | None) -> dict[str, str | None]:
+    """A topic's openings, with `verdict` resolved: a topic's own verdict answers a
+    permission question."""
+    openings = {"permission": OWN_VERDICT, **raw} if verdict else dict(raw)
+    permission = openings.get("permission")
+    return {form: permission if text == OWN_VERDICT else text for form, text in openings.items()}
+
+
+def _rule_openings(
+    raw: dict[str, str | None], verdict: str | None, topic_openings: dict[str, str | None]
+) -> dict[str, str | None]:
+    """A rule's openings: its own, then for a rule that forbids or restricts its topic's
+    obligation, consequence and scope openings; for one that grants or leaves the question
+    open, its verdict answers "must I?" ("do I still need to credit them?") as it answers
+    "may I?"."""
+    if verdict in RESTRICTING_VERDICTS:
+        inherited = {
+            form: topic_openings[form] for form in INHERITED_FORMS if form in topic_openings
+        }
+    else:
+        inherited = {"obligation": OWN_VERDICT}
+    return {"permission": OWN_VERDICT, "yes_no": OWN_VERDICT, **inherited, **raw}
+
+
+def _rule(raw: dict, topic_verdict: str | None, topic_openings: dict[str, str | None]) -> Rule:
     named = [f"{kind}.{name}" for kind in SITUATION_KINDS for name in _as_list(raw.get(kind, []))]
+    verdict = raw.get("verdict", topic_verdict)
     return Rule(
         answer=raw["wording"],
-        verdict=raw.get("verdict", topic_verdict),
+        verdict=verdict,
         situations=tuple(named),
         applies_to=tuple(raw.get("applies_to", ())),
         paras=tuple(raw.get("paras", ())),
-        openings=raw.get("openings", {}),
+        openings=_rule_openings(raw.get("openings", {}), verdict, topic_openings),
     )
 
 
 def _topic(raw: dict) -> Topic:
     verdict = raw.get("verdict")
+    openings = _topic_openings(raw.get("openings", {}), verdict)
     return Topic(
         id=raw["id"],
         intent=raw["intent"],
@@ -143,8 +181,8 @@ def _topic(raw: dict) -> Topic:
         verdict=verdict,
         roles=tuple(raw.get("roles", ())),
         safeguarding=raw.get("safeguarding", False),
-        rules=tuple(_rule(r, verdict) for r in raw.get("rules", ())),
-        openings=raw.get("openings", {}),
+        rules=tuple(_rule(r, verdict, openings) for r in raw.get("rules", ())),
+        openings=openings,
     )
 
 

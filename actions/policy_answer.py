@@ -17,14 +17,19 @@ from actions.answerability import NOT_COVERED, PARTLY, coverage
 from actions.answers import (
     ASK_REPHRASE,
     OUT_OF_SCOPE,
-    YES_NO_FORMS,
     mentions_safeguarding,
     partly_covered,
     policy_answer,
 )
 from actions.contacts import configured_contacts
 from actions.feedback import reads_as_question
-from actions.knowledge import Topic, canonical_entities, contains_phrase, knowledge_base
+from actions.knowledge import (
+    YES_NO_FORMS,
+    Topic,
+    canonical_entities,
+    contains_phrase,
+    knowledge_base,
+)
 from contracts import (
     CLAUSE_ANSWERED_CONFIDENCE,
     CLAUSE_TOPIC_ENTITY,

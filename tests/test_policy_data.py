@@ -8,6 +8,8 @@ import yaml
 
 from actions.answers import opened_for, policy_answer, without_verdict
 from actions.knowledge import (
+    OWN_VERDICT,
+    YES_NO_FORMS,
     Rule,
     canonical_entities,
     knowledge_base,
@@ -190,9 +192,68 @@ def test_every_opening_reads_as_one_sentence_before_the_answer():
     for topic in knowledge_base().topics:
         for source in (topic, *topic.rules):
             for form, opening in source.openings.items():
+                if opening in (None, OWN_VERDICT):
+                    continue
                 assert opening.endswith("."), (topic.id, form)
-                composed = opened_for(form, source.answer, source.openings, source.verdict)
+                composed = opened_for(form, source.answer, source.openings)
                 rest = composed[len(opening) + 1 :]
-                assert not rest.startswith(("Yes", "No")), (topic.id, form)
+                assert not re.match(r"(Yes|No)\b", rest), (topic.id, form)
                 said = without_verdict(opening).rstrip(".").lower()
                 assert not (said and rest.lower().startswith(said)), (topic.id, form)
+
+
+@pytest.mark.parametrize("topic", knowledge_base().topics, ids=lambda topic: topic.id)
+def test_every_yes_no_form_has_a_verdict_or_an_explicit_none(topic):
+    """No topic and form of question falls back silently on prose: each form has its
+    opening, the topic's own verdict, or null where the policy gives no verdict for it."""
+    assert set(YES_NO_FORMS) <= set(topic.openings), topic.id
+    for form in YES_NO_FORMS:
+        opening = topic.openings[form]
+        reply = opened_for(form, topic.answer, topic.openings)
+        if opening is None:
+            assert not re.match(r"(Yes|No)\b", reply), (topic.id, form)
+        elif opening == OWN_VERDICT:
+            assert topic.verdict and reply.startswith(VERDICT_OPENINGS[topic.verdict]), form
+        else:
+            assert reply.startswith(opening), (topic.id, form)
+
+
+def test_a_forbidding_topics_no_answers_only_the_question_whether_you_may():
+    """Polarity: "could X get me disciplined?", "does the rule cover Y?" and "must I keep
+    to it?" about something forbidden are not answered with its "No."."""
+    forbidding = [topic for topic in knowledge_base().topics if topic.verdict == "no"]
+    assert len(forbidding) >= 5
+    for topic in forbidding:
+        for form in ("consequence", "scope", "obligation"):
+            opening = topic.openings[form]
+            assert opening != OWN_VERDICT, (topic.id, form)
+            assert opening is None or not opening.startswith("No"), (topic.id, form)
+
+
+def test_a_consequence_question_is_never_told_no():
+    """The policy never says a breach cannot lead to discipline."""
+    for topic in knowledge_base().topics:
+        for source in (topic, *topic.rules):
+            opening = source.openings.get("consequence")
+            assert opening is None or opening.startswith("Yes"), topic.id
+
+
+def rule_of(topic_id: str, situation: str) -> Rule:
+    topic = knowledge_base().topic(topic_id)
+    assert topic
+    return next(rule for rule in topic.rules if situation in rule.situations)
+
+
+def test_a_restricting_rule_keeps_its_topics_other_openings():
+    """Not yet approved: "do I need permission first?" is still "Yes." (paragraph 12)."""
+    rule = rule_of("create_work_account", "circumstances.not_approved")
+    assert rule.openings["obligation"] == "Yes."
+    assert rule.openings["permission"] == OWN_VERDICT
+
+
+def test_a_granting_rule_does_not_take_its_topics_consequence():
+    """On a break (paragraph 20) personal use is allowed: "could it get me in trouble?" is
+    not answered with the topic's "Yes, in the case of misuse."."""
+    rule = rule_of("personal_use_at_work", "circumstances.on_a_break")
+    assert rule.openings.get("consequence") is None
+    assert not opened_for("consequence", rule.answer, rule.openings).startswith("Yes")

@@ -265,3 +265,104 @@ def test_a_follow_up_keeps_the_verdict_of_the_question_it_repeats():
         entities=[{"entity": "question_form", "value": "wh", "confidence": 0.95}],
     )
     assert own_question_form(tracker.latest_message) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "opening"),
+    [
+        # complying with the rule: its obligation opening
+        (
+            "must I keep professional boundaries with the kids online at all times?",
+            "ask_contact_with_pupils",
+            "Yes. Under no circumstances",
+        ),
+        ("do I need permission before opening a team page?", "ask_create_work_account", "Yes."),
+        ("should the library feed stop posting in an emergency?", "ask_crisis", "Yes."),
+        # doing the act itself: the permission answer
+        (
+            "should I post what I heard at committee on my facebook?",
+            "ask_confidential_information",
+            "No. Do not disclose",
+        ),
+        (
+            "should i just friend him so i can keep an eye on him?",
+            "ask_contact_with_pupils",
+            "No. Under no circumstances",
+        ),
+    ],
+)
+def test_an_obligation_question_about_doing_the_act_gets_the_permission_answer(
+    question, intent, opening
+):
+    assert reply(question, intent, "obligation").startswith(opening)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "form"),
+    [
+        ("is there a specific law for social media?", "ask_freedom_of_expression", "yes_no"),
+        ("could a photo without consent get me sacked?", "ask_photo_permission", "consequence"),
+        ("do I have to name my employer on my account?", "ask_anonymous_account", "obligation"),
+    ],
+)
+def test_a_form_the_policy_gives_no_verdict_for_opens_without_yes_or_no(question, intent, form):
+    assert not reply(question, intent, form).startswith(("Yes", "No"))
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "form", "entities", "opening"),
+    [
+        # the form the classifier gave, corrected by the question's own words
+        (
+            "is 'Sam CityCorp' ok as my name on facebook",
+            "ask_employer_in_profile",
+            "yes_no",
+            (),
+            "No.",
+        ),
+        (
+            "i'm interviewing - must we avoid letting her religion matter?",
+            "ask_recruitment_equality",
+            "permission",
+            (),
+            "Yes.",
+        ),
+        # whether something is against the rules: the permission verdict turned round
+        (
+            "is it a problem that facebook put the barbican logo on my job automatically?",
+            "ask_crest_logo_personal",
+            "permission",
+            [situation("circumstances.network_fills_logo")],
+            "No. It is acceptable",
+        ),
+        (
+            "would it be a problem to use the coat of arms as my avatar?",
+            "ask_crest_logo_personal",
+            "yes_no",
+            (),
+            "Yes. Personal accounts must not",
+        ),
+        # a rule that grants answers "must I?" with its own verdict
+        (
+            "my photographer friend said yes, do I still need to credit her?",
+            "ask_copyright",
+            "obligation",
+            [situation("circumstances.asking_about_credit")],
+            "Yes. Even with copyright permission",
+        ),
+    ],
+)
+def test_the_question_s_own_words_decide_its_polarity(question, intent, form, entities, opening):
+    assert reply(question, intent, form, entities=entities).startswith(opening)
+
+
+def test_a_rule_that_grants_is_not_told_what_breaking_its_topic_leads_to():
+    """On a designated break personal use is allowed (paragraph 20): no "Yes, in the case
+    of misuse."."""
+    answer = reply(
+        "could using instagram on my lunch break get me in trouble?",
+        "ask_personal_use_at_work",
+        "consequence",
+        entities=[situation("circumstances.on_a_break")],
+    )
+    assert not answer.startswith(("Yes", "No"))
