@@ -27,16 +27,24 @@ COMPLYING = {
     "agreement",
 }  # fmt: skip
 COMPLYING_WITHIN = 6
+# a requirement asked about without a modal ("is it required that ...?") is about complying
+REQUIREMENT = re.compile(r"\b(?:required|compulsory|mandatory|necessary|obligatory)\b")
 ASKS_MAY_I = re.compile(r"\b(?:can|could|may|might|allowed)\b")
 # a yes/no question whether something is acceptable asks what "may I?" asks
 ACCEPTABLE = re.compile(
     r"\b(?:ok|okay|alright|all right|allowed|fine|acceptable|permitted|appropriate)\b"
 )
+# a yes/no question whether something counts as what a rule names asks what "does it cover?"
+# asks ("is a snarky comment classed as criticising a colleague?")
+COUNTS_AS = re.compile(
+    r"\b(?:classed|classified|counted|considered|treated|regarded|seen) as\b|\bcounts?\b"
+    r"|\ba form of\b|\bcovered\b"
+)
 # a question whether something is against the rules asks the permission question the other
 # way round: "is it a problem that LinkedIn added the logo?" is answered "No."
 AGAINST_THE_RULES = re.compile(
-    r"\b(?:(?:is|would|will) (?:it|that|this)(?: be)? an? (?:problem|issue)|against the rules"
-    r"|a breach of)\b"
+    r"\b(?:(?:is|would|will) (?:it|that|this)(?: be)? an? (?:problem|issue|breach)"
+    r"|against the rules|a breach of)\b"
 )
 NEGATED_VERDICT = {"yes": "No.", "no": "Yes."}
 LEADING_VERDICT = re.compile(r"^(?:Yes|No)(?:, it can)?[.,:]\s*")
@@ -109,10 +117,10 @@ def partly_covered(reply: Reply) -> Reply:
 
 def asks_to_comply(text: str) -> bool | None:
     """Whether a question with an obligation modal asks about complying with the rule
-    rather than about doing the act itself; None without such a modal."""
+    rather than about doing the act itself; None without a modal or a requirement."""
     modal = OBLIGATION_MODAL.search(text)
     if modal is None:
-        return None
+        return True if REQUIREMENT.search(text) else None
     following = re.findall(r"[a-z'-]+", text[modal.end() :])[:COMPLYING_WITHIN]
     return bool(COMPLYING & set(following))
 
@@ -121,7 +129,8 @@ def form_asked(form: str | None, text: str) -> str | None:
     """The form the question asks in where its words say more than the classifier: an
     obligation question about doing the act itself asks "may I?"; a permission or other
     yes/no question whose modal is about complying, with no "can I", asks "must I?"; another
-    yes/no question whether something is acceptable asks "may I?"."""
+    yes/no question whether something is acceptable asks "may I?", and one whether it counts
+    as what a rule names "does it cover?"."""
     lowered = text.lower()
     complying = asks_to_comply(lowered)
     if form == "obligation" and complying is False:
@@ -130,6 +139,8 @@ def form_asked(form: str | None, text: str) -> str | None:
         return "obligation"
     if form == "yes_no" and ACCEPTABLE.search(lowered):
         return "permission"
+    if form == "yes_no" and COUNTS_AS.search(lowered):
+        return "scope"
     return form
 
 

@@ -366,3 +366,28 @@ def test_a_rule_that_grants_is_not_told_what_breaking_its_topic_leads_to():
         entities=[situation("circumstances.on_a_break")],
     )
     assert not answer.startswith(("Yes", "No"))
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "opening"),
+    [
+        (
+            "is a joke about someone's religion classed as harassment?",
+            "ask_bullying_harassment",
+            "Yes. Using social media to bully",
+        ),
+        (
+            "is sharing a resident's address a breach of confidentiality?",
+            "ask_confidential_information",
+            "Yes.",
+        ),
+        ("even on a private account?", "ask_criticising_colleagues_customers", "No. Criticising"),
+        (
+            "is it required that everyone in the photo has agreed?",
+            "ask_photo_permission",
+            "Yes. Only with permission.",
+        ),
+    ],
+)
+def test_other_yes_no_questions_take_their_polarity_from_what_they_ask(question, intent, opening):
+    assert reply(question, intent, "yes_no").startswith(opening)
