@@ -6,7 +6,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTION_SETS = ("tests/dev_set.yml", "tests/probe_set.yml")
+NEAR_MISS_SET = "tests/near_miss_set.yml"
+QUESTION_SETS = ("tests/dev_set.yml", "tests/probe_set.yml", NEAR_MISS_SET)
 CONVERSATION_SETS = ("tests/dev_conversations.yml", "tests/probe_conversations.yml")
 
 

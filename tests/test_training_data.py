@@ -5,7 +5,7 @@ import yaml
 from rasa_sdk.executor import ActionExecutor
 
 from actions.knowledge import knowledge_base, paragraphs
-from tests.data_files import CONVERSATION_SETS, ROOT, load, normalised
+from tests.data_files import CONVERSATION_SETS, NEAR_MISS_SET, ROOT, load, normalised
 
 CONVERSATION_INTENTS = {"greet", "goodbye", "thank", "help", "bot_challenge", "out_of_scope"}
 FOLLOW_UP_INTENTS = {"follow_up_other", "ask_facet", "ask_why", "ask_quote", "ask_which_paragraph"}
@@ -75,6 +75,12 @@ def test_development_set_is_large_valid_and_held_out():
             assert item["paras"] == [], item["q"]
     kinds = {item["kind"] for item in items}
     assert kinds == {"in_scope", "safeguarding", "out_of_scope", "chitchat"}
+
+
+def test_the_near_miss_set_is_held_out():
+    trained = {normalised(e) for examples in training_examples().values() for e in examples}
+    for item in load(NEAR_MISS_SET):
+        assert normalised(item["q"]) not in trained, item["q"]
 
 
 def test_the_action_server_serves_exactly_the_domains_custom_actions():
