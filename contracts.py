@@ -23,6 +23,12 @@ QUESTION_FORM_CONFIDENCE = 0.3
 SITUATION_ENTITY = "situation"
 SITUATION_CONFIDENCE = 0.5
 
+# How likely the message is to ask, in whole or in part, about something the policy does not
+# cover (addons/off_topic.py), on every message; the intent such questions are trained as.
+# actions/answerability.py reads the probability at thresholds chosen by cross-validation.
+OFF_TOPIC_ENTITY = "off_topic"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+
 # What is wrong with input the assistant cannot read (addons/input_guard.py), one of the kinds
 # below; the clarify action gives the kind's reply.
 INPUT_PROBLEM_ENTITY = "input_problem"

@@ -1,9 +1,10 @@
 """Whether the policy answers a question the classifier put on a topic: wholly, only in
-part, or not at all. The signal is the out_of_scope probability in the intent ranking,
-which stays high when a question shares a topic's words but asks about something else (an
-AI tool for writing posts, expenses for running an account). Its thresholds are chosen by
-cross-validation on the training examples (`python -m scripts.answerability`), not on the
-development set, and kept in data/policy/answerability.yml."""
+part, or not at all. The signal is the `off_topic` probability (addons/off_topic.py), high
+when the question or one of its parts asks about something the policy does not cover (an AI
+tool for writing posts, expenses for running an account) even where the topic's words win
+the intent ranking. Its thresholds are chosen by cross-validation on the training examples
+(`python -m scripts.answerability`), not on the development set, and kept in
+data/policy/answerability.yml."""
 
 from __future__ import annotations
 
@@ -14,18 +15,19 @@ from typing import Any
 import yaml
 
 from actions.knowledge import POLICY_DIR
+from contracts import OFF_TOPIC_ENTITY, OUT_OF_SCOPE_INTENT
 
-OUT_OF_SCOPE_INTENT = "out_of_scope"
 ANSWERED, PARTLY, NOT_COVERED = "answered", "partly", "not_covered"
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    # at or above: the policy covers only part of the question
+    # off_topic probability at or above: the policy covers only part of the question
     partly: float
     # out_of_scope first and a topic this close behind: the policy covers part of it
     partly_margin: float
-    # at or above, and the topic hardly surer: the policy does not cover it
+    # off_topic probability at or above, and the topic leading out_of_scope by less than
+    # decline_margin: the policy does not cover it
     decline: float
     decline_margin: float
 
@@ -42,12 +44,20 @@ def confidence_of(message: dict[str, Any], intent: str) -> float:
     return next((float(e.get("confidence", 0)) for e in ranking if e.get("name") == intent), 0.0)
 
 
+def off_topic_probability(message: dict[str, Any]) -> float:
+    entities = message.get("entities") or []
+    found = (e.get("confidence", 0) for e in entities if e.get("entity") == OFF_TOPIC_ENTITY)
+    return float(next(found, 0.0))
+
+
 def coverage(message: dict[str, Any], topic_intent: str) -> str:
-    """How far the policy covers a message classified as `topic_intent`."""
+    """How far the policy covers a message classified as `topic_intent`: not at all when it
+    asks about something else and the topic hardly leads out_of_scope, in part when it
+    asks about something else as well."""
     limits = thresholds()
-    off_topic = confidence_of(message, OUT_OF_SCOPE_INTENT)
-    on_topic = confidence_of(message, topic_intent)
-    if off_topic >= limits.decline and on_topic - off_topic < limits.decline_margin:
+    off_topic = off_topic_probability(message)
+    lead = confidence_of(message, topic_intent) - confidence_of(message, OUT_OF_SCOPE_INTENT)
+    if off_topic >= limits.decline and lead < limits.decline_margin:
         return NOT_COVERED
     return PARTLY if off_topic >= limits.partly else ANSWERED
 

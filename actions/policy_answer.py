@@ -344,14 +344,16 @@ def runner_up(message: dict[str, Any], topic: Topic) -> Topic | None:
     return knowledge_base().topic_for_intent(ranking[1].get("name"))
 
 
-def clause_topics(message: dict[str, Any], sure: bool = True) -> list[Topic]:
+def clause_topics(message: dict[str, Any], sure: bool = True, min_words: int = 0) -> list[Topic]:
     """The topics of the parts of a message that asks several things ("... and ..."): the
-    parts classified with confidence (`sure`), or the others."""
-    kb, found = knowledge_base(), []
+    parts classified with confidence (`sure`), or the others; parts of `min_words` or more."""
+    kb, found, text = knowledge_base(), [], message.get("text") or ""
     for entity in message.get("entities") or []:
         if entity.get("entity") != CLAUSE_TOPIC_ENTITY:
             continue
         if (entity.get("confidence", 1.0) >= CLAUSE_ANSWERED_CONFIDENCE) != sure:
+            continue
+        if len(text[entity.get("start", 0) : entity.get("end", len(text))].split()) < min_words:
             continue
         topic = kb.topic_for_intent(entity.get("value"))
         if topic and topic not in found:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
@@ -109,7 +110,7 @@ class QuestionFormClassifier(WholeMessageLabeller):
     model_file = MODEL_FILE
 
     @staticmethod
-    def fit_model() -> FormModel:
+    def fit_model(training_data: TrainingData) -> FormModel:
         return FormModel.fit(*labelled_questions())
 
     @staticmethod

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
@@ -183,7 +184,7 @@ class SituationClassifier(WholeMessageLabeller):
     model_file = MODEL_FILE
 
     @staticmethod
-    def fit_model() -> SituationModel:
+    def fit_model(training_data: TrainingData) -> SituationModel:
         return SituationModel.fit(labelled_messages(), situation_names())
 
     @staticmethod

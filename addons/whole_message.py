@@ -1,6 +1,7 @@
-"""What the question form and situation classifiers share: a model learnt from the project's
-own labelled examples (not Rasa's training data), kept in the model storage as plain JSON, that
-labels the whole message and adds each label as an entity with its confidence."""
+"""What the question form, situation and off-topic classifiers share: a model learnt from the
+project's own labelled examples (the off-topic one also from Rasa's training examples), kept
+in the model storage as plain JSON, that labels the whole message and adds each label as an
+entity with its confidence."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ class WholeMessageLabeller(GraphComponent):
         self.model: Any = model
 
     @staticmethod
-    def fit_model() -> JsonModel:
+    def fit_model(training_data: TrainingData) -> JsonModel:
+        """Learns the model from the component's own labelled examples, or from Rasa's."""
         raise NotImplementedError
 
     @staticmethod
@@ -64,7 +66,7 @@ class WholeMessageLabeller(GraphComponent):
         return cls(model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        self.model = self.fit_model()
+        self.model = self.fit_model(training_data)
         with self._model_storage.write_to(self._resource) as model_dir:
             (model_dir / self.model_file).write_text(json.dumps(self.model.as_dict()))
         return self._resource

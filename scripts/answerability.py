@@ -5,16 +5,21 @@ training examples, never on the development set, and writes data/policy/answerab
 
 The training examples are featurised once by the model's own pipeline (spaCy, MiniLM), then
 each fold trains the intent classifier's SVM (with the word features fitted on that fold)
-and ranks the held-out examples. Of the held-out questions the classifier puts on a topic:
-- `decline` (with `decline_margin`, the topic's lead) and `partly`: the out_of_scope
-  probability at which the held-out out-of-scope questions it would decline, or answer only
-  in part, most outnumber the in-scope questions it would do that to; off (1.01) when it
-  never catches more than it costs;
+and the off-topic detector (addons/off_topic.py, with the partly covered messages of
+data/policy/off_topic.yml outside the fold), and scores the held-out examples. Of the
+held-out questions the classifier puts on a topic:
+- `partly`: the off_topic probability at which the held-out partly covered messages and
+  out-of-scope questions it would answer only in part most outnumber the in-scope questions
+  it would do that to; off (1.01) when it never catches more than it costs;
+- `decline` (with `decline_margin`, the topic's lead over out_of_scope): the off_topic
+  probability at which the held-out out-of-scope questions it would decline most outnumber
+  the in-scope and partly covered ones it would decline (a partly covered message's topic
+  lead is not known, so every one reaching it counts as declined);
 - `partly_margin`: of the held-out questions ranked out_of_scope first, the widest lead
   over a topic second at which at most PARTLY_COST of the out-of-scope ones would get that
   topic's answer in part.
-It prints how many held-out out-of-scope questions each catches. The held-out rankings are
-kept in build/answerability.npz, so that `--again` chooses again without retraining.
+It prints how many each catches and costs. The held-out scores are kept in
+build/answerability.npz, so that `--again` chooses again without retraining.
 """
 
 from __future__ import annotations
@@ -30,9 +35,10 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import SVC
 
-from actions.answerability import OUT_OF_SCOPE_INTENT
 from actions.knowledge import knowledge_base
 from addons.lexicon import Lexicon
+from addons.off_topic import fit_off_topic, off_topic_probability, partly_covered
+from contracts import OUT_OF_SCOPE_INTENT
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "data" / "policy" / "answerability.yml"
@@ -82,8 +88,7 @@ def held_out_rankings(
     labels = np.array(sorted(set(intents)))
     y = np.searchsorted(labels, intents)
     probabilities = np.zeros((len(texts), len(labels)))
-    splits = StratifiedKFold(folds, shuffle=True, random_state=SEED).split(vectors, y)
-    for number, (train, test) in enumerate(splits, start=1):
+    for number, (train, test) in enumerate(fold_splits(intents, folds), start=1):
         lexicon = Lexicon.fit([texts[i] for i in train])
 
         def features(rows: np.ndarray, lexicon: Lexicon = lexicon) -> csr_matrix:
@@ -99,13 +104,45 @@ def held_out_rankings(
     return probabilities, labels
 
 
-def best_threshold(caught: np.ndarray, lost: np.ndarray, scores: np.ndarray) -> float:
-    """The lowest threshold on `scores` at which the out-of-scope questions it catches
-    outnumber the in-scope ones it costs by the most; OFF when none does."""
+def fold_splits(intents: list[str], folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The folds, stratified by intent: the same for the SVM and the off-topic detector."""
+    y = np.unique(intents, return_inverse=True)[1]
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=SEED)
+    return list(splitter.split(np.zeros(len(y)), y))
+
+
+def held_out_off_topic(
+    texts: list[str], intents: list[str], partly: list[str], folds: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold off_topic probabilities of the training examples and of the partly
+    covered messages (each held out of one fold's detector, in turn)."""
+    examples = np.zeros(len(texts))
+    partly_scores = np.zeros(len(partly))
+    partly_fold = np.arange(len(partly)) % folds
+    for number, (train, test) in enumerate(fold_splits(intents, folds)):
+        model = fit_off_topic(
+            [texts[i] for i in train],
+            [intents[i] for i in train],
+            [text for text, fold in zip(partly, partly_fold, strict=True) if fold != number],
+        )
+        examples[test] = [off_topic_probability(model, texts[i]) for i in test]
+        held = np.flatnonzero(partly_fold == number)
+        partly_scores[held] = [off_topic_probability(model, partly[i]) for i in held]
+    return examples, partly_scores
+
+
+def best_threshold(
+    caught: np.ndarray, lost: np.ndarray, scores: np.ndarray, extra: np.ndarray | None = None
+) -> float:
+    """The lowest threshold on `scores` at which the questions it catches outnumber the
+    ones it costs by the most; OFF when none does. `extra` scores more questions, caught
+    when positive and lost when negative (+1 / -1 each)."""
     chosen, best = OFF, 0
-    for threshold in np.arange(0.05, 1.0, 0.01):
+    more = np.zeros((0, 2)) if extra is None else extra
+    for threshold in np.round(np.arange(0.05, 1.0, 0.01), 2):
         reached = scores >= threshold
         net = int(np.sum(caught & reached)) - int(np.sum(lost & reached))
+        net += int(np.sum(more[more[:, 0] >= threshold, 1]))
         if net > best:
             chosen, best = round(float(threshold), 2), net
     return chosen
@@ -134,32 +171,48 @@ def widest_margin(
     return chosen, recovered
 
 
-def choose(probabilities: np.ndarray, labels: np.ndarray, intents: list[str]) -> dict:
+def choose(
+    probabilities: np.ndarray,
+    labels: np.ndarray,
+    intents: list[str],
+    off_score: np.ndarray,
+    partly_scores: np.ndarray,
+) -> dict:
     topic_intents = {topic.intent for topic in knowledge_base().topics}
     topics = [i for i, name in enumerate(labels) if name in topic_intents]
     off = int(np.searchsorted(labels, OUT_OF_SCOPE_INTENT))
     best = probabilities.argmax(axis=1)
     on_topic = np.isin(best, topics)
     lead = probabilities[np.arange(len(best)), best] - probabilities[:, off]
-    off_score = probabilities[:, off]
     in_scope = on_topic & np.array([name in topic_intents for name in intents])
     slipped = on_topic & np.array([name == OUT_OF_SCOPE_INTENT for name in intents])
 
-    partly = best_threshold(slipped, in_scope, off_score)
+    partly_caught = np.column_stack([partly_scores, np.ones(len(partly_scores))])
+    partly = best_threshold(slipped, in_scope, off_score, partly_caught)
+    partly_lost = np.column_stack([partly_scores, -np.ones(len(partly_scores))])
     decline, margin, net = OFF, 0.0, 0
     for candidate_margin in MARGINS:
         near = lead < candidate_margin
-        threshold = best_threshold(slipped & near, in_scope & near, off_score)
+        threshold = best_threshold(slipped & near, in_scope & near, off_score, partly_lost)
         reached = near & (off_score >= threshold)
         gain = int(np.sum(slipped & reached)) - int(np.sum(in_scope & reached))
+        gain -= int(np.sum(partly_scores >= threshold))
         if gain > net:
             decline, margin, net = threshold, candidate_margin, gain
     partly_margin, recovered = widest_margin(probabilities, labels, intents, off, topics)
+    declined = (lead < margin) & (off_score >= decline)
     report = {
         "in_scope_on_topic": int(in_scope.sum()),
         "out_of_scope_on_topic": int(slipped.sum()),
-        "at_partly": counts(slipped, in_scope, off_score >= partly),
-        "at_decline": counts(slipped, in_scope, (lead < margin) & (off_score >= decline)),
+        "partly_covered_messages": len(partly_scores),
+        "at_partly": {
+            **counts(slipped, in_scope, off_score >= partly),
+            "partly_covered_caught": int(np.sum(partly_scores >= partly)),
+        },
+        "at_decline": {
+            **counts(slipped, in_scope, declined),
+            "partly_covered_declined": int(np.sum(partly_scores >= decline)),
+        },
         "in_scope_ranked_out_of_scope_answered_in_part": recovered,
     }
     chosen = {"partly": partly, "partly_margin": partly_margin}
@@ -189,17 +242,27 @@ def main() -> int:
             kept["labels"],
             list(kept["intents"]),
         )
+        off_score, partly_scores = kept["off_topic"], kept["partly_off_topic"]
     else:
         texts, intents, vectors = featurised_examples()
+        partly = [item["text"] for item in partly_covered()]
+        off_score, partly_scores = held_out_off_topic(texts, intents, partly, args.folds)
         probabilities, labels = held_out_rankings(texts, intents, vectors, args.folds, args.c)
         RANKINGS.parent.mkdir(exist_ok=True)
-        np.savez(RANKINGS, probabilities=probabilities, labels=labels, intents=np.array(intents))
-    chosen = choose(probabilities, labels, intents)
+        np.savez(
+            RANKINGS,
+            probabilities=probabilities,
+            labels=labels,
+            intents=np.array(intents),
+            off_topic=off_score,
+            partly_off_topic=partly_scores,
+        )
+    chosen = choose(probabilities, labels, intents, off_score, partly_scores)
     print(yaml.safe_dump(chosen, sort_keys=False))
     header = (
         f"# Written by python -m scripts.answerability ({args.folds} folds, C={args.c}) from the\n"
-        "# held-out rankings of the training examples. A threshold of 1.01 is off: at every\n"
-        "# value it would have cost as many in-scope questions as it caught off-topic ones.\n"
+        "# held-out scores of the training examples and data/policy/off_topic.yml. A threshold\n"
+        "# of 1.01 is off: at every value it would have cost as many questions as it caught.\n"
     )
     OUTPUT.write_text(header + yaml.safe_dump(chosen, sort_keys=False), encoding="utf-8")
     return 0

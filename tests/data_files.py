@@ -6,7 +6,12 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTION_SETS = ("tests/dev_set.yml", "tests/probe_set.yml", "tests/verdict_set.yml")
+QUESTION_SETS = (
+    "tests/dev_set.yml",
+    "tests/probe_set.yml",
+    "tests/verdict_set.yml",
+    "tests/near_miss_set.yml",
+)
 CONVERSATION_SETS = ("tests/dev_conversations.yml", "tests/probe_conversations.yml")
 
 

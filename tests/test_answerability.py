@@ -12,6 +12,7 @@ from actions.policy_answer import ActionAnswerPolicy
 from scripts.evaluate import cited_paragraphs, verdict_of
 from tests.actions_helpers import entity, run_action, texts, tracker_for
 
+ASK_BREAKS = "ask_personal_use_at_work"
 LIMITS = Thresholds(partly=0.2, partly_margin=0.1, decline=0.3, decline_margin=0.1)
 
 
@@ -21,13 +22,16 @@ def limits(tmp_path, monkeypatch):
     monkeypatch.setattr(answerability, "thresholds", lambda: LIMITS)
 
 
-def reply(text, intent, off_topic=0.0, form=None, entities=()):
-    on_topic = 1.0 - off_topic
+def reply(text, intent, off_topic=0.0, form=None, entities=(), out_of_scope=None):
+    """The answer to `text` classified as `intent`, `off_topic` the detector's probability
+    and, unless given apart, the out_of_scope intent's confidence too."""
+    out_of_scope = off_topic if out_of_scope is None else out_of_scope
+    on_topic = 1.0 - out_of_scope
     ranking = [
         {"name": intent, "confidence": on_topic},
-        {"name": "out_of_scope", "confidence": off_topic},
+        {"name": "out_of_scope", "confidence": out_of_scope},
     ]
-    found = list(entities)
+    found = [*entities, {"entity": "off_topic", "value": "off_topic", "confidence": off_topic}]
     if form:
         found.append({"entity": "question_form", "value": form, "confidence": 0.9})
     tracker = tracker_for(text, intent, on_topic, entities=found, ranking=ranking)
@@ -50,6 +54,14 @@ def test_part_of_a_question_the_policy_covers_is_answered_and_the_rest_sent_to_h
     assert "the rest of your question: for that, please contact Human Resources" in text
 
 
+def test_a_question_sure_of_its_topic_but_asking_something_else_too_is_answered_in_part():
+    """The topic's words win the intent ranking; the off-topic detector sees the rest."""
+    question = "can the museum buy a gimbal, and do we need consent from visitors we film?"
+    text = reply(question, "ask_photo_permission", 0.9, form="permission", out_of_scope=0.02)
+    assert text.startswith("The Social Media Policy covers only part of your question.")
+    assert 17 in cited_paragraphs(text) and "contact Human Resources" in text
+
+
 def test_a_question_about_something_else_is_declined_without_citation():
     question = "how long does the corporation have to answer an foi request"
     text = reply(question, "ask_freedom_of_information", 0.48)
@@ -67,8 +79,11 @@ def test_a_pupils_safety_is_answered_in_full_however_off_topic_it_looks():
     assert "Paragraph 33" in text and "covers only part" not in text
 
 
-def declined(text, ranking):
-    tracker = tracker_for(text, "out_of_scope", ranking[0]["confidence"], ranking=ranking)
+def declined(text, ranking, entities=()):
+    confidence = ranking[0]["confidence"]
+    tracker = tracker_for(
+        text, "out_of_scope", confidence, entities=list(entities), ranking=ranking
+    )
     messages, _ = asyncio.run(run_action(ActionDeclineOutOfScope(), tracker))
     return texts(messages)
 
@@ -84,6 +99,56 @@ def test_off_topic_first_with_a_topic_close_behind_gets_that_part_answered():
     )
     assert text.startswith("The Social Media Policy covers only part of your question.")
     assert 24 in cited_paragraphs(text) and "contact Human Resources" in text
+
+
+def clause_topic(question, part, intent, confidence):
+    start = question.index(part)
+    return {
+        "entity": "clause_topic",
+        "value": intent,
+        "confidence": confidence,
+        "start": start,
+        "end": start + len(part),
+    }
+
+
+def test_off_topic_with_one_part_surely_on_a_topic_gets_that_part_answered():
+    question = "how do I get a parking permit, and can I check facebook on my lunch break?"
+    ranking = [
+        {"name": "out_of_scope", "confidence": 0.7},
+        {"name": "ask_personal_use_at_work", "confidence": 0.2},
+    ]
+    entities = [
+        clause_topic(question, "how do I get a parking permit", "out_of_scope", 0.9),
+        clause_topic(question, "can I check facebook on my lunch break?", ASK_BREAKS, 0.8),
+    ]
+    text = declined(question, ranking, entities)
+    assert text.startswith("The Social Media Policy covers only part of your question.")
+    assert 20 in cited_paragraphs(text) and "contact Human Resources" in text
+
+
+def test_off_topic_with_a_part_only_possibly_on_a_topic_is_declined():
+    question = "how do I get a parking permit, and is there a staff bike shed?"
+    ranking = [
+        {"name": "out_of_scope", "confidence": 0.8},
+        {"name": "ask_personal_use_at_work", "confidence": 0.1},
+    ]
+    part = clause_topic(question, "is there a staff bike shed?", ASK_BREAKS, 0.3)
+    text = declined(question, ranking, [part])
+    assert text.startswith("The Social Media Policy doesn't cover that")
+
+
+def test_off_topic_with_a_short_phrase_on_a_topic_is_declined():
+    """ "gifts and hospitality from contractors" names one subject: no second question."""
+    question = "what does the code of conduct say about gifts and hospitality from contractors?"
+    ranking = [
+        {"name": "out_of_scope", "confidence": 0.6},
+        {"name": "ask_contractor_requests", "confidence": 0.3},
+    ]
+    part = "hospitality from contractors?"
+    entities = [clause_topic(question, part, "ask_contractor_requests", 0.7)]
+    text = declined(question, ranking, entities)
+    assert text.startswith("The Social Media Policy doesn't cover that")
 
 
 def test_off_topic_well_ahead_of_any_topic_is_declined():

@@ -83,7 +83,9 @@ def test_the_action_server_serves_exactly_the_domains_custom_actions():
     assert set(executor.actions) == set(load("domain.yml")["actions"])
 
 
-@pytest.mark.parametrize("path", ["tests/probe_set.yml", "tests/verdict_set.yml"])
+@pytest.mark.parametrize(
+    "path", ["tests/probe_set.yml", "tests/verdict_set.yml", "tests/near_miss_set.yml"]
+)
 def test_other_question_sets_are_held_out(path):
     """No question of five words or more is a training example ("hello", "cheers" may be)."""
     trained = {normalised(e) for examples in training_examples().values() for e in examples}
