@@ -23,6 +23,19 @@ QUESTION_FORM_CONFIDENCE = 0.3
 SITUATION_ENTITY = "situation"
 SITUATION_CONFIDENCE = 0.5
 
+# What a message is relative to the conversation (addons/follow_up.py): one of the kinds below,
+# with its confidence. A follow-up states a new case of the previous question, points back at
+# its object with a pronoun, or asks a facet of its rule ("facet.who", "facet.why" ...).
+FOLLOW_UP_ENTITY = "follow_up"
+STANDS_ALONE = "stands_alone"
+NEW_CASE = "new_case"
+POINTER = "pronoun"
+FACET_PREFIX = "facet."
+FACETS = ("who", "when", "where", "likely", "why", "consequence")
+FOLLOW_UP_KINDS = (STANDS_ALONE, NEW_CASE, POINTER, *(FACET_PREFIX + f for f in FACETS))
+# A less sure kind counts as a question of its own (nine kinds: a guess gives about 0.11).
+FOLLOW_UP_CONFIDENCE = 0.5
+
 # What is wrong with input the assistant cannot read (addons/input_guard.py), one of the kinds
 # below; the clarify action gives the kind's reply.
 INPUT_PROBLEM_ENTITY = "input_problem"

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Trains models/smp.tar.gz when the data, domain or config changed. Rasa cannot see three
 # inputs: the spaCy pipeline (cached by path), the code of our own components (with the
-# settings they share with the actions, contracts.py) and the question forms and situations
-# they learn from, so a change to any forces a full retrain.
+# settings they share with the actions, contracts.py) and the question forms, situations
+# and follow-ups they learn from, so a change to any forces a full retrain.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$SMP_ROOT"
 
 inputs_fingerprint() {
     cat build/spacy-en-smp/fingerprint.txt addons/*.py contracts.py \
-        data/policy/question_forms.yml data/policy/situations.yml \
+        data/policy/question_forms.yml data/policy/situations.yml data/policy/follow_ups.yml \
         | sha256sum | cut -c1-16
 }
 
