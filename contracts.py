@@ -29,10 +29,9 @@ SITUATION_CONFIDENCE = 0.5
 FOLLOW_UP_ENTITY = "follow_up"
 STANDS_ALONE = "stands_alone"
 NEW_CASE = "new_case"
-POINTER = "pronoun"
 FACET_PREFIX = "facet."
 FACETS = ("who", "when", "where", "likely", "why", "consequence")
-FOLLOW_UP_KINDS = (STANDS_ALONE, NEW_CASE, POINTER, *(FACET_PREFIX + f for f in FACETS))
+FOLLOW_UP_KINDS = (STANDS_ALONE, NEW_CASE, "pronoun", *(FACET_PREFIX + f for f in FACETS))
 # A less sure kind counts as a question of its own (nine kinds: a guess gives about 0.11).
 FOLLOW_UP_CONFIDENCE = 0.5
 

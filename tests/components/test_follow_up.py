@@ -12,6 +12,7 @@ from addons.follow_up import (
     FollowUpModel,
     labelled_messages,
 )
+from contracts import FOLLOW_UP_KINDS
 from scripts.follow_ups import cross_validated, follows_on
 from tests.actions_helpers import follow_up_model
 from tests.data_files import development_messages, normalised
@@ -75,6 +76,10 @@ def test_the_component_adds_one_follow_up_entity_with_its_confidence():
     [entity] = [e for e in message.get("entities") if e["entity"] == "follow_up"]
     assert entity["value"] == "new_case"
     assert entity["extractor"] == "FollowUpClassifier" and 0.5 <= entity["confidence"] <= 1
+
+
+def test_the_examples_teach_every_kind_the_actions_know_and_no_other():
+    assert set(labelled_messages()[1]) == set(FOLLOW_UP_KINDS)
 
 
 def test_no_example_is_a_development_message():
