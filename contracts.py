@@ -28,6 +28,17 @@ SITUATION_CONFIDENCE = 0.5
 # actions/answerability.py reads the probability at thresholds chosen by cross-validation.
 OFF_TOPIC_ENTITY = "off_topic"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# What a message is relative to the conversation (addons/follow_up.py): one of the kinds below,
+# with its confidence. A follow-up states a new case of the previous question, points back at
+# its object with a pronoun, or asks a facet of its rule ("facet.who", "facet.why" ...).
+FOLLOW_UP_ENTITY = "follow_up"
+STANDS_ALONE = "stands_alone"
+NEW_CASE = "new_case"
+FACET_PREFIX = "facet."
+FACETS = ("who", "when", "where", "likely", "why", "consequence")
+FOLLOW_UP_KINDS = (STANDS_ALONE, NEW_CASE, "pronoun", *(FACET_PREFIX + f for f in FACETS))
+# A less sure kind counts as a question of its own (nine kinds: a guess gives about 0.11).
+FOLLOW_UP_CONFIDENCE = 0.5
 
 # What is wrong with input the assistant cannot read (addons/input_guard.py), one of the kinds
 # below; the clarify action gives the kind's reply.

@@ -42,6 +42,12 @@ def source_line(paras: tuple[int, ...] | list[int]) -> str:
     return f"Source: {cite(paras)} of the Social Media Policy."
 
 
+def reason(topic: Topic, headed: bool = False) -> str:
+    """The policy's reason for a topic's rule, headed by the topic when there are several."""
+    heading = f'On "{topic.title}": ' if headed else ""
+    return f"{heading}{topic.why}\n{source_line(topic.why_paras)}"
+
+
 def mentions_safeguarding(kb: KnowledgeBase, text: str, entities: dict[str, set[str]]) -> bool:
     """Whether a message is about contact with, or a concern about, a pupil or vulnerable person."""
     about_child = bool(entities.get("person", set()) & SAFEGUARDING_PERSONS)

@@ -17,22 +17,23 @@ import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import role_contacts, source_line
+from actions.answers import reason, role_contacts, source_line
 from actions.contacts import configured_contacts
 from actions.knowledge import (
     POLICY_DIR,
     Topic,
-    contains_phrase,
     knowledge_base,
     paragraph_sections,
     paragraphs,
 )
 from actions.policy_answer import (
     CONSEQUENCES_TOPIC,
+    WHY_FACET,
     asks_consequences,
     close_answer,
     continues,
     echoes_rule,
+    facet_asked,
     follow_up_form,
     is_safeguarding_message,
     message_entities,
@@ -75,12 +76,6 @@ def plain(text: str) -> str:
 
 def quotation(number: int) -> str:
     return f"Paragraph {number} ({paragraph_sections()[number]}):\n“{plain(paragraphs()[number])}”"
-
-
-def reason(topic: Topic, headed: bool) -> str:
-    """The policy's reason for a topic's rule, headed by the topic when there are several."""
-    heading = f'On "{topic.title}": ' if headed else ""
-    return f"{heading}{topic.why}\n{source_line(topic.why_paras)}"
 
 
 def and_join(items: list[str]) -> str:
@@ -154,7 +149,7 @@ class ActionAnswerFollowUp(Action):
         if not topics:
             dispatcher.utter_message(text=NO_CONTEXT)
             return []
-        if asks_consequences(tracker.latest_message.get("text") or ""):
+        if asks_consequences(tracker.latest_message):
             return answer_consequences(dispatcher, tracker, tracker.latest_message)
         if is_safeguarding_message(tracker.latest_message):
             # "and what about friending a pupil?" is a concern of its own, not the old rule
@@ -179,8 +174,6 @@ class Detail:
         )
 
 
-# a message this short asking a facet of the previous answer's rule asks about that rule
-FACET_QUESTION_WORDS = 10
 # asked who decides or must be told about a rule that names no one (paragraph 5)
 NAMES_NO_ONE = Detail(
     "The policy names no one for that part of its rule. The Director of Human Resources is "
@@ -188,19 +181,6 @@ NAMES_NO_ONE = Detail(
     "City of London Corporation.",
     (5,),
 )
-
-FACET_WORDS = {
-    "likely": ("likely", "unlikely", "chance", "chances", "usually", "often", "say no",
-               "turn it down", "turn me down", "refuse", "refused", "rejected"),
-    "where": ("where can i", "where do i", "where should i", "more advice", "specific advice",
-              "further advice", "more guidance", "more information", "find out more"),
-    "when": ("when", "how quickly", "how soon", "how long", "until", "by when", "start again",
-             "deadline", "how fast", "straight away", "before or after", "time limit",
-             "timescale", "timeframe", "time frame"),
-    "who": ("who", "whom", "whose", "permission", "access", "final say", "decide", "decides",
-            "approve", "approves", "sign off", "signs off", "tell", "report it to", "send it",
-            "contact", "in charge", "responsible"),
-}  # fmt: skip
 
 
 @cache
@@ -214,19 +194,6 @@ def details() -> dict[str, dict[str, Detail]]:
         }
         for topic_id, facets in raw.items()
     }
-
-
-def facet_of(text: str) -> str | None:
-    """The facet a follow-up asks about: how likely, where to find more, time ("how
-    quickly?"), then person ("who?")."""
-    return next(
-        (
-            facet
-            for facet, words in FACET_WORDS.items()
-            if any(contains_phrase(text, w) for w in words)
-        ),
-        None,
-    )
 
 
 class ActionAnswerFacet(Action):
@@ -247,9 +214,9 @@ class ActionAnswerFacet(Action):
         return answer_facet(dispatcher, tracker, tracker.latest_message, topics[0])
 
 
-def facet_detail(topic: Topic, text: str) -> Detail | None:
+def facet_detail(topic: Topic, message: dict[str, Any]) -> Detail | None:
     """The detail of `topic` a follow-up asks about, if the policy data singles it out."""
-    facet = facet_of(text)
+    facet = facet_asked(message)
     detail = details().get(topic.id, {}).get(facet) if facet else None
     if detail is None and facet == "who" and not topic.roles:
         return NAMES_NO_ONE
@@ -262,12 +229,16 @@ def answer_facet(
     """One facet of `topic`, the previous answer's rule, or the whole rule for the situation
     so far when the policy data does not single the facet out."""
     message = with_situation(message, tracker)
-    text = message.get("text") or ""
-    if facet_of(text) is None:
+    if asks_consequences(message):
+        return answer_consequences(dispatcher, tracker, message)
+    if facet_asked(message) == WHY_FACET:
+        dispatcher.utter_message(text=reason(topic))
+        return []
+    if facet_asked(message) is None:
         # no facet after all ("it's for a receptionist role"): the rule for the new case,
         # opened for the question the follow-up goes on from
         return answer_again(dispatcher, tracker, message, topic)
-    detail = facet_detail(topic, text)
+    detail = facet_detail(topic, message)
     if detail is None:
         # the whole rule, without a verdict that would read as the answer to the facet
         return answer_again(dispatcher, tracker, message, topic, WH_FORM)
@@ -278,13 +249,10 @@ def answer_facet(
 
 def goes_on_from(message: dict[str, Any], topic: Topic) -> bool:
     """Whether a message the classifier took for no policy question goes on from the
-    previous answer's `topic`: it reads as a follow-up, shares distinctive words with that
-    answer ("what would count as a valid reason to check?"), or it is short and asks a facet
-    the policy data singles out for that rule ("where can I get more specific advice?")."""
-    if continues(message, topic) or echoes_rule(message, topic):
-        return True
-    text = message.get("text") or ""
-    return len(text.split()) <= FACET_QUESTION_WORDS and facet_detail(topic, text) is not None
+    previous answer's `topic`: it reads as a follow-up ("where can I get more specific
+    advice?") or shares distinctive words with that answer ("what would count as a valid
+    reason to check?")."""
+    return continues(message, topic) or echoes_rule(message, topic)
 
 
 def answer_continuation(
@@ -292,7 +260,7 @@ def answer_continuation(
 ) -> list[dict[str, Any]]:
     """A message the classifier took for no policy question that goes on from the previous
     answer's `topic`: the facet it asks about, or the rule again for the changed situation."""
-    if facet_detail(topic, message.get("text") or ""):
+    if facet_asked(message):
         return answer_facet(dispatcher, tracker, message, topic)
     return answer_again(dispatcher, tracker, with_situation(message, tracker), topic)
 

@@ -20,6 +20,7 @@ from actions.answers import (
     mentions_safeguarding,
     partly_covered,
     policy_answer,
+    reason,
 )
 from actions.contacts import configured_contacts
 from actions.feedback import reads_as_question
@@ -27,15 +28,19 @@ from actions.knowledge import (
     YES_NO_FORMS,
     Topic,
     canonical_entities,
-    contains_phrase,
     knowledge_base,
 )
 from contracts import (
     CLAUSE_ANSWERED_CONFIDENCE,
     CLAUSE_TOPIC_ENTITY,
+    FACET_PREFIX,
+    FOLLOW_UP_CONFIDENCE,
+    FOLLOW_UP_ENTITY,
+    NEW_CASE,
     QUESTION_FORM_CONFIDENCE,
     QUESTION_FORM_ENTITY,
     SITUATION_ENTITY,
+    STANDS_ALONE,
 )
 
 # a follow-up's own form must be surer to count: fragments ("and volunteers?") have no form
@@ -55,33 +60,19 @@ SAFEGUARDING_SLOT = "safeguarding_open"
 # a short message the classifier takes this surely for a safeguarding concern ("a pupil is
 # in danger") escalates even when it names a person the previous rule treats apart
 SURE_OF_A_CONCERN = 0.5
+# a pronoun or facet in a message the classifier takes this surely for another topic refers
+# to that topic, not to the previous answer
+SURE_OF_ITS_OWN_TOPIC = 0.5
 # what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
 CONSEQUENCES_TOPIC = "disciplinary_consequences"
-CONSEQUENCE_WORDS = (
-    "what happens", "what would happen", "what will happen", "consequence", "consequences",
-    "sacked", "fired", "dismissed", "disciplined", "disciplinary", "in trouble", "punished",
-)  # fmt: skip
+CONSEQUENCE_FACET = "consequence"
+WHY_FACET = "why"
 # what a follow-up may change and otherwise keeps: "what about Facebook?" after a question
 # about a pupil's photo is still about a pupil. `situation` entities ("account.personal",
 # "content.already_public") are kept per kind: "no, my personal account" replaces
 # "account.official" and keeps "content.already_public".
 SITUATION_ENTITIES = ("platform", "asset", "person", SITUATION_ENTITY)
 KEPT = ("entity", "value", "confidence")
-# how a follow-up without a topic of its own opens, and the pronouns that point back at the
-# previous question's object
-FOLLOW_UP_OPENING = re.compile(r"(and|even|what about|what if|how about|no|but|also|same|or)\b")
-POINTER = re.compile(
-    r"\b(share|post|use|put|send|retweet|tweet|upload|publish|forward|repost|show|screen"
-    r"|check|look at|view|delete|keep)\s+(it|them|this|that|these|those)\b"
-)
-# a short question whose subject is the previous answer's rule or object ("is it likely to
-# be refused?", "is that allowed at work?")
-POINTER_SUBJECT = re.compile(
-    r"(is|was|will|would|does|did|can|could|should|has|might|may)\s+(it|that|this)\b"
-)
-# a short wh-question about the previous answer's rule ("who enforces this?", "why is that?")
-POINTER_OBJECT = re.compile(r"(who|whom|why|when|how|where|what)\b.*\b(it|that|this)\W*$")
-POINTER_OBJECT_WORDS = 5
 # a message that names a subject without asking anything about it
 VAGUE_OPENING = re.compile(
     r"(hi,?\s+|hello,?\s+)?(i('ve| have)? (got |had )?(a|some) (quick )?(question|query|questions"
@@ -243,26 +234,48 @@ def continues(message: dict[str, Any], previous: Topic) -> bool:
     return changes_situation(message, previous) or is_elliptical(message, previous)
 
 
+def follow_up_kind(message: dict[str, Any]) -> str:
+    """What the message is relative to the conversation (addons/follow_up.py): a follow-up
+    kind when the recogniser is sure enough, otherwise a question of its own."""
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == FOLLOW_UP_ENTITY:
+            sure = entity.get("confidence", 1.0) >= FOLLOW_UP_CONFIDENCE
+            return str(entity.get("value")) if sure else STANDS_ALONE
+    return STANDS_ALONE
+
+
+def facet_asked(message: dict[str, Any]) -> str | None:
+    """The facet of the previous rule a follow-up asks ("who", "when" ...), if any."""
+    kind = follow_up_kind(message)
+    return kind.removeprefix(FACET_PREFIX) if kind.startswith(FACET_PREFIX) else None
+
+
 def is_elliptical(message: dict[str, Any], previous: Topic | None = None) -> bool:
     """Whether a message goes on from the previous question rather than asking one of its
-    own: short and opening like a follow-up ("even on my own phone?") or with a pronoun as
-    its subject ("is it likely to be refused?"), a short
-    wh-question ending on one ("who enforces this?"), or with a pronoun for the previous
-    question's object ("can I share it on the school's Twitter?"), naming no crest or logo,
-    no person other than those the `previous` rule treats apart, and no safeguarding
-    concern."""
+    own, as the recogniser labels it ("even on my own phone?", "is it likely to be refused?",
+    "can I share it on the school's Twitter?"), naming no crest or logo, no person other
+    than those the `previous` rule treats apart, and no safeguarding concern. A pronoun or a
+    facet the classifier places surely on another topic belongs to that topic ("could they
+    check if I'm on it all afternoon?" after a question on personal use asks about
+    monitoring); a new case keeps the previous rule, and what breaking it leads to goes to
+    the consequences whatever the classifier says."""
     entities = message_entities(message)
     people = entities.get("person", set()) - (rule_conditions(previous) if previous else set())
     if entities.get("asset") or people or is_safeguarding_message(message):
         return False
-    text = (message.get("text") or "").strip().lower()
-    words = len(text.split())
-    follows_on = words <= FOLLOW_UP_WORDS and (
-        re.match(FOLLOW_UP_OPENING, text) is not None or re.match(POINTER_SUBJECT, text) is not None
-    )
-    pointing = words <= FOLLOW_UP_WORDS * 2 and POINTER.search(text) is not None
-    asks_about_it = words <= POINTER_OBJECT_WORDS and re.match(POINTER_OBJECT, text) is not None
-    return follows_on or pointing or asks_about_it
+    kind = follow_up_kind(message)
+    if kind == STANDS_ALONE:
+        return False
+    return kind == NEW_CASE or asks_consequences(message) or not placed_elsewhere(message, previous)
+
+
+def placed_elsewhere(message: dict[str, Any], previous: Topic | None) -> bool:
+    """Whether the classifier places the message at least fairly surely on a policy topic
+    other than `previous`."""
+    intent = message.get("intent") or {}
+    topic = knowledge_base().topic_for_intent(intent.get("name"))
+    sure = intent.get("confidence", 0) >= SURE_OF_ITS_OWN_TOPIC
+    return bool(topic and topic != previous and sure)
 
 
 def stems(text: str) -> set[str]:
@@ -283,8 +296,10 @@ def echoes_rule(message: dict[str, Any], topic: Topic) -> bool:
     return len(stems(text) & stems(wording)) >= ECHO_SHARED
 
 
-def asks_consequences(text: str) -> bool:
-    return any(contains_phrase(text, word) for word in CONSEQUENCE_WORDS)
+def asks_consequences(message: dict[str, Any]) -> bool:
+    """Whether a follow-up asks what breaking the previous rule leads to ("could that get
+    me sacked?")."""
+    return facet_asked(message) == CONSEQUENCE_FACET
 
 
 def remember_answer(
@@ -404,6 +419,19 @@ def offer_choices(
         dispatcher.utter_message(text="If you meant something else:", buttons=buttons)
 
 
+def continuation(
+    message: dict[str, Any], previous: Topic, tracker: Tracker
+) -> tuple[Topic, str | None, dict[str, Any]]:
+    """The topic, form and message to answer a follow-up of the `previous` answer with:
+    what breaking any rule leads to ("could that get me disciplined?"), where the previous
+    rule's situation does not apply, or the previous rule for the situation so far changed
+    by this message."""
+    if asks_consequences(message):
+        topic = knowledge_base().known_topic(CONSEQUENCES_TOPIC)
+        return topic, own_question_form(message) or CONSEQUENCE_FORM, message
+    return previous, follow_up_form(message, tracker), with_situation(message, tracker)
+
+
 class ActionAnswerPolicy(Action):
     def name(self) -> str:
         return "action_answer_policy"
@@ -419,12 +447,10 @@ class ActionAnswerPolicy(Action):
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
         form, extent = None, None
         if previous and continues(message, previous):
-            # the previous question's rule, for the situation so far changed by this message,
-            # or what breaking it leads to ("could that get me disciplined?")
-            topic, form = previous, follow_up_form(message, tracker)
-            if asks_consequences(message.get("text") or ""):
-                topic, form = knowledge_base().known_topic(CONSEQUENCES_TOPIC), CONSEQUENCE_FORM
-            message = with_situation(message, tracker)
+            if facet_asked(message) == WHY_FACET:
+                dispatcher.utter_message(text=reason(previous))
+                return []
+            topic, form, message = continuation(message, previous, tracker)
         elif not escalates(message, [topic]):
             extent = coverage(message, topic.intent)
         if extent == NOT_COVERED:

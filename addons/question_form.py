@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import yaml
@@ -48,9 +49,6 @@ def form_features(text: str) -> list[str]:
     return features
 
 
-VECTORIZER_SETTINGS = {"analyzer": form_features, "binary": True}
-
-
 def labelled_questions(path: Path = FORMS_FILE) -> tuple[list[str], list[str]]:
     forms = yaml.safe_load(path.read_text(encoding="utf-8"))["forms"]
     pairs = [(text, form) for form, texts in forms.items() for text in texts]
@@ -59,17 +57,26 @@ def labelled_questions(path: Path = FORMS_FILE) -> tuple[list[str], list[str]]:
 
 @dataclass
 class FormModel:
-    """Vocabulary and the regression's coefficients: all a prediction needs."""
+    """Vocabulary and the regression's coefficients: all a prediction needs. Subclasses
+    label other things with other `features` of a text."""
 
     vocabulary: dict[str, int]
     forms: list[str]
     coef: list[list[float]]
     intercept: list[float]
 
+    class_weight: ClassVar[str | None] = None
+
+    @staticmethod
+    def features(text: str) -> list[str]:
+        return form_features(text)
+
     @classmethod
     def fit(cls, texts: list[str], labels: list[str]) -> FormModel:
-        vectorizer = CountVectorizer(**VECTORIZER_SETTINGS).fit(texts)
-        regression = LogisticRegression(C=REGULARISATION, max_iter=2000)
+        vectorizer = CountVectorizer(analyzer=cls.features, binary=True).fit(texts)
+        regression = LogisticRegression(
+            C=REGULARISATION, class_weight=cls.class_weight, max_iter=2000
+        )
         regression.fit(normalize(vectorizer.transform(texts)), labels)
         return cls(
             vocabulary={term: int(index) for term, index in vectorizer.vocabulary_.items()},
@@ -80,7 +87,7 @@ class FormModel:
 
     @cached_property
     def _vectorizer(self) -> CountVectorizer:
-        return CountVectorizer(**VECTORIZER_SETTINGS, vocabulary=self.vocabulary)
+        return CountVectorizer(analyzer=self.features, binary=True, vocabulary=self.vocabulary)
 
     @cached_property
     def _weights(self) -> np.ndarray:

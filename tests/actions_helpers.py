@@ -7,6 +7,8 @@ from functools import cache
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from addons import follow_up
+from addons.question_form import FormModel
 from addons.situations import SituationModel, labelled_messages, situation_names
 
 
@@ -20,11 +22,16 @@ def tracker_for(
     earlier_events=(),
     channel: str = "rest",
 ):
-    """A tracker whose latest message is `text`, after `earlier_events`, with `slots` set."""
+    """A tracker whose latest message is `text`, after `earlier_events`, with `slots` set.
+    The message carries the `follow_up` entity the recogniser gives `text`, unless
+    `entities` holds one."""
+    entities = list(entities or [])
+    if not any(e.get("entity") == "follow_up" for e in entities):
+        entities.append(follow_up_in(text))
     message = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
-        "entities": entities or [],
+        "entities": entities,
         "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
     }
     latest = {"event": "user", "text": text, "parse_data": message, "input_channel": channel}
@@ -58,6 +65,18 @@ def situation_model() -> SituationModel:
 def situations_in(text: str) -> list[dict]:
     """The `situation` entities the classifier adds to `text`."""
     return [situation(name, p) for name, p in situation_model().stated(text)]
+
+
+@cache
+def follow_up_model() -> FormModel:
+    """The follow-up recogniser, trained in-process on data/policy/follow_ups.yml."""
+    return follow_up.FollowUpModel.fit(*follow_up.labelled_messages())
+
+
+def follow_up_in(text: str) -> dict:
+    """The `follow_up` entity the recogniser adds to `text`."""
+    [(kind, confidence)] = follow_up_model().predict([text])
+    return {"entity": "follow_up", "value": kind, "confidence": confidence}
 
 
 async def run_action(action, tracker) -> tuple[list[dict], list[dict]]:

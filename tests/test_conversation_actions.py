@@ -26,6 +26,7 @@ from scripts.evaluate import cited_paragraphs
 from tests.actions_helpers import (
     button_payloads,
     entity,
+    follow_up_in,
     run_action,
     situation,
     slot_values,
@@ -486,6 +487,7 @@ def test_a_pronoun_takes_the_object_of_the_previous_question():
     tracker = tracker_for(
         "can I share it on the school's Twitter then?",
         "ask_professional_account_conduct",
+        0.32,
         entities=[entity("platform", "twitter")],
         slots=slots,
     )
@@ -742,8 +744,40 @@ def test_a_facet_without_its_own_answer_gets_the_rule_without_a_verdict():
         ("how do I set up a work account for it?", False),
     ],
 )
-def test_a_short_wh_question_ending_on_a_pronoun_goes_on_from_the_previous_answer(text, elliptical):
-    assert is_elliptical({"text": text, "entities": []}) is elliptical
+def test_a_message_the_recogniser_takes_for_a_follow_up_goes_on_from_the_previous_answer(
+    text, elliptical
+):
+    assert is_elliptical({"text": text, "entities": [follow_up_in(text)]}) is elliptical
+
+
+def test_a_pronoun_in_a_question_surely_on_another_topic_refers_to_that_topic():
+    slots = {"last_topic": "personal_use_at_work", "last_topics": ["personal_use_at_work"]}
+    text = "can they tell if i'm on it at my desk?"
+    tracker = tracker_for(text, "ask_monitoring", 0.6, slots=slots)
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    assert follow_up_in(text)["value"] == "pronoun"
+    assert slot_values(events)["last_topic"] == "monitoring"
+
+
+def test_a_follow_up_labelled_as_standing_alone_asks_a_question_of_its_own():
+    stands_alone = {"entity": "follow_up", "value": "stands_alone", "confidence": 0.9}
+    assert not is_elliptical({"text": "who enforces this?", "entities": [stands_alone]})
+
+
+def test_why_taken_for_a_topic_after_an_answer_gives_the_previous_rules_reason():
+    tracker = tracker_for("how come?", "ask_policy_purpose", 0.2, slots=AFTER_CREST)
+    messages, events = run(ActionAnswerPolicy(), tracker)
+    topic = knowledge_base().known_topic("crest_logo_personal")
+    assert texts(messages).startswith(topic.why)
+    assert not slot_values(events)
+
+
+def test_a_why_facet_gives_the_policy_reason():
+    slots = {"last_topics": ["recruitment_screening"]}
+    messages, _ = run(
+        ActionAnswerFacet(), tracker_for("what's the logic there", "ask_facet", slots=slots)
+    )
+    assert texts(messages).startswith(knowledge_base().known_topic("recruitment_screening").why)
 
 
 def test_who_about_the_previous_rule_gets_it_without_a_verdict():

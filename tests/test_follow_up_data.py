@@ -6,8 +6,9 @@ import re
 import pytest
 
 from actions import safeguarding
-from actions.follow_ups import FACET_WORDS, details
+from actions.follow_ups import details
 from actions.knowledge import knowledge_base
+from contracts import FACETS
 from scripts.import_policy import DEFAULT_SOURCE
 
 
@@ -32,7 +33,7 @@ def test_every_detail_is_a_facet_of_a_topic_and_cites_that_topics_paragraphs():
         topic = kb.topic(topic_id)
         assert topic, topic_id
         for facet, detail in facets.items():
-            assert facet in FACET_WORDS, (topic_id, facet)
+            assert facet in FACETS, (topic_id, facet)
             assert set(detail.paras) <= set(topic.paras), (topic_id, facet)
 
 
