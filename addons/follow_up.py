@@ -21,6 +21,7 @@ from typing import ClassVar
 
 import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.question_form import FormModel
 from addons.whole_message import WholeMessageLabeller
@@ -97,7 +98,7 @@ class FollowUpClassifier(WholeMessageLabeller):
     model_file = MODEL_FILE
 
     @staticmethod
-    def fit_model() -> FormModel:
+    def fit_model(training_data: TrainingData) -> FormModel:
         return FollowUpModel.fit(*labelled_messages())
 
     @staticmethod
