@@ -22,6 +22,7 @@ from actions.answers import (
     partly_covered,
     policy_answer,
 )
+from actions.ask_back import ask_back
 from actions.contacts import configured_contacts
 from actions.feedback import reads_as_question
 from actions.knowledge import Topic, canonical_entities, contains_phrase, knowledge_base
@@ -139,7 +140,8 @@ def utter_topics(
     """Answers each of `topics` for the latest message, opened for the question's `form`
     (by default the message's own), and remembers what was answered. The safeguarding
     escalation is given once, not after every answer. When the policy covers the question
-    only `partly`, the first answer says so and hands the rest to Human Resources."""
+    only `partly`, the first answer says so and hands the rest to Human Resources; when the
+    first opens with a condition the question leaves open, it asks which case applies."""
     kb, contacts = knowledge_base(), configured_contacts()
     text, entities = message.get("text") or "", message_entities(message)
     form = form or own_question_form(message)
@@ -156,6 +158,8 @@ def utter_topics(
         for chat_message in messages:
             dispatcher.utter_message(text=chat_message)
         cited.update(reply.paras)
+    if not partly and not escalates(message, topics):
+        ask_back(dispatcher, topics[0], entities, form)
     return remember_answer(topics, cited, message, form)
 
 
