@@ -22,6 +22,7 @@ from actions.answers import (
     policy_answer,
     reason,
 )
+from actions.ask_back import ask_back
 from actions.contacts import configured_contacts
 from actions.feedback import reads_as_question
 from actions.knowledge import (
@@ -135,23 +136,28 @@ def utter_topics(
     """Answers each of `topics` for the latest message, opened for the question's `form`
     (by default the message's own), and remembers what was answered. The safeguarding
     escalation is given once, not after every answer. When the policy covers the question
-    only `partly`, the first answer says so and hands the rest to Human Resources."""
+    only `partly`, the first answer says so and hands the rest to Human Resources; when the
+    first opens with a condition the question leaves open, it asks which case applies."""
     kb, contacts = knowledge_base(), configured_contacts()
     text, entities = message.get("text") or "", message_entities(message)
     form = form or own_question_form(message)
     cited: set[int] = set()
+    first_answer = ""
     escalated_elsewhere = any(topic.safeguarding for topic in topics)
     for position, topic in enumerate(topics):
         escalate_mentions = position == 0 and not escalated_elsewhere
         reply = policy_answer(kb, topic, text, entities, contacts, escalate_mentions, form)
         if partly and position == 0:
             reply = partly_covered(reply)
+        first_answer = first_answer or reply.messages[0]
         messages = list(reply.messages)
         if position:
             messages[0] = f"{also_a_question(topic)}\n{messages[0]}"
         for chat_message in messages:
             dispatcher.utter_message(text=chat_message)
         cited.update(reply.paras)
+    if not partly and not escalates(message, topics):
+        ask_back(dispatcher, topics[0], entities, first_answer)
     return remember_answer(topics, cited, message, form)
 
 

@@ -47,7 +47,11 @@ def off_topic_examples(texts: list[str], intents: list[str], partly: list[str]) 
 
 
 def fit_off_topic(texts: list[str], intents: list[str], partly: list[str]) -> SituationModel:
-    return SituationModel.fit(off_topic_examples(texts, intents, partly), [OFF_TOPIC_ENTITY])
+    """N-grams only: the detector scores every part of a message, and a sentence vector for
+    each part would cost a MiniLM pass (about 30 ms) apiece."""
+    return SituationModel.fit(
+        off_topic_examples(texts, intents, partly), [OFF_TOPIC_ENTITY], sentence_weight=0
+    )
 
 
 def off_topic_probability(model: SituationModel, text: str) -> float:

@@ -3,9 +3,12 @@ personal account", "it's already been published", "on my lunch break"), which de
 a topic's rules answers it (actions/knowledge.py).
 
 One logistic regression per situation (one-vs-rest, several may hold at once) on word
-n-grams, which carry negations ("not been published", "without permission"), and character
-n-grams within words, which carry typos ("pubished", "permision"); learnt from the example
-messages of data/policy/situations.yml and kept in the model as plain JSON. It adds a
+n-grams, which carry negations ("not been published", "without permission"), character
+n-grams within words, which carry typos ("pubished", "permision"), and the message's MiniLM
+sentence vector, which carries wordings no example used ("the whole role is our socials");
+learnt from the example messages of data/policy/situations.yml and kept in the model as plain
+JSON. A message gets the vector the pipeline's featurizer already computed for it, so the
+sentence features cost nothing at run time. It adds a
 `situation` entity, valued "<kind>.<name>" with its probability, for every situation at or
 above the confidence the rules require.
 """
@@ -20,11 +23,15 @@ from pathlib import Path
 import numpy as np
 import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
+from addons.sentence_vectors import sentence_vectors
 from addons.whole_message import WholeMessageLabeller
 from contracts import SITUATION_CONFIDENCE, SITUATION_ENTITY
 
@@ -43,6 +50,11 @@ NEGATIONS = {"not", "no", "never", "without", "nor"}
 # how many words after a negation it reaches, unless punctuation ends it first
 NEGATION_SCOPE = 3
 CHARACTER_NGRAMS = (3, 4, 5)
+# how much the (unit length) sentence vector counts beside the (unit length) n-grams. On the
+# cross-validation (1,588 messages): n-grams alone 79.8% precision, 81.0% recall; 0.5, 82.9% /
+# 85.1%; 1.0, 83.5% / 87.3%, but then "it hasn't been published yet" reads as published: the
+# n-grams carry the negations and keep the larger say.
+SENTENCE_WEIGHT = 0.5
 
 
 def negations_spelt_out(text: str) -> str:
@@ -78,6 +90,14 @@ def situation_features(text: str) -> list[str]:
 
 
 VECTORIZER_SETTINGS = {"analyzer": situation_features, "binary": True}
+
+
+def combined(words: csr_matrix, vectors: np.ndarray | None, weight: float) -> csr_matrix:
+    """The (unit length) word and character n-grams followed by the sentence vectors, scaled
+    to `weight`; the n-grams alone without vectors or weight."""
+    if vectors is None or not weight:
+        return words
+    return hstack([words, csr_matrix(weight * vectors)]).tocsr()
 
 
 @dataclass(frozen=True)
@@ -118,23 +138,38 @@ def situation_names(path: Path = SITUATIONS_FILE) -> list[str]:
 
 @dataclass
 class SituationModel:
-    """Vocabulary and each situation's regression coefficients: all a prediction needs."""
+    """Vocabulary and each situation's regression coefficients (over the n-grams, then the
+    sentence vector, unless its weight is 0): all a prediction needs."""
 
     vocabulary: dict[str, int]
     situations: list[str]
     coef: list[list[float]]
     intercept: list[float]
+    sentence_weight: float = SENTENCE_WEIGHT
 
     @classmethod
-    def fit(cls, examples: list[Example], situations: list[str]) -> SituationModel:
+    def fit(
+        cls,
+        examples: list[Example],
+        situations: list[str],
+        vectors: np.ndarray | None = None,
+        sentence_weight: float = SENTENCE_WEIGHT,
+    ) -> SituationModel:
         """One regression per situation, on the examples that teach it, with positives
-        weighted up: each situation has a few dozen among hundreds."""
+        weighted up: each situation has a few dozen among hundreds. `vectors`: the examples'
+        sentence vectors (rows as `examples`), computed here when not given and weighted."""
+        if vectors is None and sentence_weight:
+            vectors = sentence_vectors([example.text for example in examples])
         vectorizer = CountVectorizer(**VECTORIZER_SETTINGS).fit([e.text for e in examples])
         coef, intercept = [], []
         for situation in situations:
-            taught = [example for example in examples if example.teaches(situation)]
-            features = normalize(vectorizer.transform([example.text for example in taught]))
-            stated = [situation in example.states for example in taught]
+            taught = [i for i, example in enumerate(examples) if example.teaches(situation)]
+            features = combined(
+                normalize(vectorizer.transform([examples[i].text for i in taught])),
+                None if vectors is None else vectors[taught],
+                sentence_weight,
+            )
+            stated = [situation in examples[i].states for i in taught]
             regression = LogisticRegression(
                 C=REGULARISATION, class_weight="balanced", max_iter=2000
             )
@@ -146,6 +181,7 @@ class SituationModel:
             situations=situations,
             coef=coef,
             intercept=intercept,
+            sentence_weight=sentence_weight,
         )
 
     @cached_property
@@ -156,14 +192,19 @@ class SituationModel:
     def _weights(self) -> np.ndarray:
         return np.array(self.coef).T
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        """Per text, the probability of each situation (columns as `situations`)."""
-        features = normalize(self._vectorizer.transform(texts))
+    def probabilities(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Per text, with its sentence vector (computed when not given and weighted), the
+        probability of each situation (columns as `situations`)."""
+        if vectors is None and self.sentence_weight:
+            vectors = sentence_vectors(texts)
+        words = normalize(self._vectorizer.transform(texts))
+        features = combined(words, vectors, self.sentence_weight)
         return 1 / (1 + np.exp(-(features @ self._weights + np.array(self.intercept))))
 
-    def stated(self, text: str) -> list[tuple[str, float]]:
-        """The situations `text` states surely enough for a rule to apply, surest first."""
-        [row] = self.probabilities([text])
+    def stated(self, text: str, vector: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The situations `text` states surely enough for a rule to apply, surest first;
+        its sentence `vector` is computed when not given."""
+        [row] = self.probabilities([text], None if vector is None else vector[np.newaxis, :])
         found = [(name, float(p)) for name, p in zip(self.situations, row, strict=True)]
         return sorted(
             (item for item in found if item[1] >= SITUATION_CONFIDENCE), key=lambda x: -x[1]
@@ -175,6 +216,7 @@ class SituationModel:
             "situations": self.situations,
             "coef": self.coef,
             "intercept": self.intercept,
+            "sentence_weight": self.sentence_weight,
         }
 
 
@@ -193,3 +235,9 @@ class SituationClassifier(WholeMessageLabeller):
 
     def labels(self, text: str) -> list[tuple[str, float]]:
         return self.model.stated(text)
+
+    def labels_of(self, message: Message) -> list[tuple[str, float]]:
+        """The message's situations, with the sentence vector the featurizer gave it."""
+        _, sentence = message.get_dense_features(TEXT)
+        vector = sentence.features[0] if sentence is not None else None
+        return self.model.stated(message.get(TEXT) or "", vector)

@@ -55,6 +55,10 @@ class WholeMessageLabeller(GraphComponent):
     def labels(self, text: str) -> list[tuple[str, float]]:
         raise NotImplementedError
 
+    def labels_of(self, message: Message) -> list[tuple[str, float]]:
+        """The labels of a message in the pipeline: by default from its text alone."""
+        return self.labels(message.get(TEXT) or "")
+
     @classmethod
     def create(
         cls,
@@ -89,7 +93,7 @@ class WholeMessageLabeller(GraphComponent):
             text = message.get(TEXT) or ""
             if not self.model or not text.strip():
                 continue
-            found = [self._entity(text, label, p) for label, p in self.labels(text)]
+            found = [self._entity(text, label, p) for label, p in self.labels_of(message)]
             if found:
                 message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages

@@ -15,6 +15,7 @@ from dataclasses import astuple, dataclass
 
 from sklearn.model_selection import KFold
 
+from addons.sentence_vectors import sentence_vectors
 from addons.situations import Example, SituationModel, labelled_messages, situation_names
 from contracts import SITUATION_CONFIDENCE
 
@@ -24,11 +25,12 @@ SEED = 20261130
 def cross_validated(folds: int = 5) -> tuple[list[Example], list[set[str]]]:
     """(the examples, the situations found in each by a model that never saw it)."""
     examples, names = labelled_messages(), situation_names()
+    vectors = sentence_vectors([example.text for example in examples])
     found: list[set[str]] = [set() for _ in examples]
     for train, test in KFold(n_splits=folds, shuffle=True, random_state=SEED).split(examples):
-        model = SituationModel.fit([examples[i] for i in train], names)
+        model = SituationModel.fit([examples[i] for i in train], names, vectors[train])
         for i in test:
-            found[i] = {name for name, _ in model.stated(examples[i].text)}
+            found[i] = {name for name, _ in model.stated(examples[i].text, vectors[i])}
     return examples, found
 
 

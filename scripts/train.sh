@@ -18,7 +18,8 @@ inputs_fingerprint() {
 python scripts/build_spacy.py
 stamp=models/.inputs-fingerprint
 force=()
-if [ -f models/smp.tar.gz ] && [ "$(cat "$stamp" 2>/dev/null)" != "$(inputs_fingerprint)" ]; then
+# Rasa's cache in .rasa/ outlives a deleted model, so a missing stamp forces a retrain too.
+if [ "$(cat "$stamp" 2>/dev/null)" != "$(inputs_fingerprint)" ]; then
     force=(--force)
 fi
 rasa train --domain domain.yml --data data --config config.yml --out models \

@@ -6,6 +6,7 @@ from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFea
 from rasa.shared.nlu.constants import TEXT
 
 from addons.minilm_featurizer import CLAUSE_SPANS, CLAUSE_VECTORS
+from addons.sentence_vectors import sentence_vectors
 from tests.components.helpers import tokenized
 
 
@@ -53,3 +54,11 @@ def test_each_part_of_a_two_part_question_gets_its_vector(featurizer, tmp_path):
     assert np.allclose(first, sentence_vector(one), atol=1e-4)
     assert first @ second < 0.9
     assert one.get(CLAUSE_VECTORS) is None
+
+
+def test_vectors_computed_outside_the_pipeline_match_the_featurizers(featurizer, tmp_path):
+    """The situation classifier learns from vectors addons/sentence_vectors.py computes and
+    reads the featurizer's at run time: they must be the same vectors."""
+    texts = ["can't I post it on my own insta?", "the cabinet report was published yesterday"]
+    pipeline = np.vstack([sentence_vector(m) for m in featurized(featurizer, tmp_path, *texts)])
+    assert np.all(np.sum(pipeline * sentence_vectors(texts), axis=1) > 0.98)

@@ -2,9 +2,13 @@
 (addons/situations.py), trained in-process on data/policy/situations.yml, on paraphrases,
 typos and negations it has not seen, and the entities it adds."""
 
+import numpy as np
 import pytest
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
+from addons.sentence_vectors import sentence_vectors
 from addons.situations import SituationClassifier, SituationModel, labelled_messages
 from tests.actions_helpers import situation_model
 from tests.data_files import development_messages, normalised
@@ -86,3 +90,21 @@ def test_the_component_adds_one_situation_entity_per_situation_found():
 def test_no_example_is_a_development_question():
     examples = {normalised(example.text) for example in labelled_messages()}
     assert not examples & development_messages()
+
+
+def test_the_component_reads_the_sentence_vector_the_featurizer_gave(monkeypatch):
+    text = "can i check facebook on my lunch break"
+    [vector] = sentence_vectors([text])
+    message = Message(data={"text": text})
+    sentence = Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT, "featurizer")
+    message.add_features(sentence)
+    classifier = SituationClassifier(None, None, situation_model())
+    monkeypatch.setattr("addons.situations.sentence_vectors", not_computed_again)
+    [message] = classifier.process([message])
+    values = {e["value"] for e in message.get("entities") if e["entity"] == "situation"}
+    assert values == {name for name, _ in situation_model().stated(text, vector)}
+    assert "circumstances.on_a_break" in values
+
+
+def not_computed_again(texts):
+    raise AssertionError(f"the sentence vector was computed again for {texts}")
