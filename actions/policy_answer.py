@@ -31,6 +31,7 @@ from actions.knowledge import (
     canonical_entities,
     knowledge_base,
 )
+from actions.quoted import topic_quoted
 from contracts import (
     CLAUSE_ANSWERED_CONFIDENCE,
     CLAUSE_TOPIC_ENTITY,
@@ -450,6 +451,7 @@ class ActionAnswerPolicy(Action):
         if topic is None:
             dispatcher.utter_message(text=ASK_REPHRASE)
             return []
+        topic = topic_quoted(message.get("text") or "", topic)
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
         form, extent = None, None
         if previous and continues(message, previous):
