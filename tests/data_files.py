@@ -11,8 +11,13 @@ QUESTION_SETS = (
     "tests/probe_set.yml",
     "tests/verdict_set.yml",
     "tests/near_miss_set.yml",
+    "tests/probe_set_2.yml",
 )
-CONVERSATION_SETS = ("tests/dev_conversations.yml", "tests/probe_conversations.yml")
+CONVERSATION_SETS = (
+    "tests/dev_conversations.yml",
+    "tests/probe_conversations.yml",
+    "tests/probe_conversations_2.yml",
+)
 
 
 def load(path: str):

@@ -84,7 +84,13 @@ def test_the_action_server_serves_exactly_the_domains_custom_actions():
 
 
 @pytest.mark.parametrize(
-    "path", ["tests/probe_set.yml", "tests/verdict_set.yml", "tests/near_miss_set.yml"]
+    "path",
+    [
+        "tests/probe_set.yml",
+        "tests/verdict_set.yml",
+        "tests/near_miss_set.yml",
+        "tests/probe_set_2.yml",
+    ],
 )
 def test_other_question_sets_are_held_out(path):
     """No question of five words or more is a training example ("hello", "cheers" may be)."""
