@@ -14,24 +14,16 @@ import argparse
 import sys
 
 from sklearn.metrics import classification_report
-from sklearn.model_selection import StratifiedKFold
 
 from addons.follow_up import FollowUpModel, labelled_messages
 from contracts import STANDS_ALONE
-
-SEED = 20261130
+from scripts.question_forms import accuracy, predicted_out_of_fold
 
 
 def cross_validated(folds: int = 5) -> tuple[list[str], list[str], list[str]]:
     """(texts, true kinds, kinds predicted by a model that never saw the text)."""
     texts, kinds = labelled_messages()
-    predicted = [""] * len(texts)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-    for train, test in splitter.split(texts, kinds):
-        model = FollowUpModel.fit([texts[i] for i in train], [kinds[i] for i in train])
-        for i, (kind, _) in zip(test, model.predict([texts[i] for i in test]), strict=True):
-            predicted[i] = kind
-    return texts, kinds, predicted
+    return texts, kinds, predicted_out_of_fold(texts, kinds, FollowUpModel, folds)
 
 
 def follows_on(kinds: list[str], predicted: list[str]) -> tuple[float, float]:
@@ -48,9 +40,8 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
     texts, kinds, predicted = cross_validated(args.folds)
-    right = sum(a == b for a, b in zip(kinds, predicted, strict=True))
     precision, recall = follows_on(kinds, predicted)
-    print(f"{len(texts)} messages, {args.folds} folds: accuracy {right / len(texts):.1%}")
+    print(f"{len(texts)} messages, {args.folds} folds: accuracy {accuracy(kinds, predicted):.1%}")
     print(f"follows on: precision {precision:.1%}, recall {recall:.1%}")
     print(classification_report(kinds, predicted, digits=3, zero_division=0))
     for text, kind, given in zip(texts, kinds, predicted, strict=True):

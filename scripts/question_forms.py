@@ -21,16 +21,23 @@ from addons.question_form import FormModel, labelled_questions
 SEED = 20261130
 
 
+def predicted_out_of_fold(
+    texts: list[str], labels: list[str], model: type[FormModel] = FormModel, folds: int = 5
+) -> list[str]:
+    """The label of each text as predicted by a `model` fitted on the other folds only."""
+    predicted = [""] * len(texts)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    for train, test in splitter.split(texts, labels):
+        fitted = model.fit([texts[i] for i in train], [labels[i] for i in train])
+        for i, (label, _) in zip(test, fitted.predict([texts[i] for i in test]), strict=True):
+            predicted[i] = label
+    return predicted
+
+
 def cross_validated(folds: int = 5) -> tuple[list[str], list[str], list[str]]:
     """(texts, true forms, forms predicted by a model that never saw the text)."""
     texts, forms = labelled_questions()
-    predicted = [""] * len(texts)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-    for train, test in splitter.split(texts, forms):
-        model = FormModel.fit([texts[i] for i in train], [forms[i] for i in train])
-        for i, (form, _) in zip(test, model.predict([texts[i] for i in test]), strict=True):
-            predicted[i] = form
-    return texts, forms, predicted
+    return texts, forms, predicted_out_of_fold(texts, forms, FormModel, folds)
 
 
 def accuracy(forms: list[str], predicted: list[str]) -> float:
