@@ -12,6 +12,7 @@ QUESTION_SETS = (
     "tests/verdict_set.yml",
     "tests/near_miss_set.yml",
     "tests/probe_set_2.yml",
+    "tests/safeguarding_set.yml",
 )
 CONVERSATION_SETS = (
     "tests/dev_conversations.yml",
