@@ -13,8 +13,9 @@ held-out questions the classifier puts on a topic:
   it would do that to; off (1.01) when it never catches more than it costs;
 - `decline` (with `decline_margin`, the topic's lead over out_of_scope): the off_topic
   probability at which the held-out out-of-scope questions it would decline most outnumber
-  the in-scope and partly covered ones it would decline (a partly covered message's topic
-  lead is not known, so every one reaching it counts as declined);
+  the in-scope and partly covered ones it would decline (the partly covered messages are
+  ranked by each fold's classifier too, so only those it puts on a topic within the margin
+  count);
 - `partly_margin`: of the held-out questions ranked out_of_scope first, the widest lead
   over a topic second at which at most PARTLY_COST of the out-of-scope ones would get that
   topic's answer in part.
@@ -25,12 +26,14 @@ build/answerability.npz, so that `--again` chooses again without retraining.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import SVC
@@ -52,21 +55,35 @@ OFF = 1.01
 MARGINS = (0.05, 0.1, 0.2, 0.3, 1.0)
 
 
-def featurised_examples() -> tuple[list[str], list[str], np.ndarray]:
-    """Texts, intents and MiniLM sentence vectors of the training examples with an intent."""
+def featurised_examples(partly: list[str]) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Texts, intents and MiniLM sentence vectors of the training examples with an intent,
+    and the sentence vectors of the partly covered messages."""
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    featurise = sentence_featuriser()
+    data = featurise(load_data(str(ROOT / "data" / "nlu")))
+    examples = data.intent_examples
+    vectors = np.vstack([e.get_dense_features(TEXT)[1].features[0] for e in examples])
+    extra = featurise(TrainingData([Message(data={TEXT: text}) for text in partly]))
+    partly_vectors = np.vstack(
+        [e.get_dense_features(TEXT)[1].features[0] for e in extra.training_examples]
+    )
+    texts, intents = [e.get(TEXT) for e in examples], [e.get("intent") for e in examples]
+    return texts, intents, vectors, partly_vectors
+
+
+def sentence_featuriser() -> Callable[[TrainingData], TrainingData]:
+    """The model's own spaCy, tokenizer and MiniLM steps, applied to training data in place."""
     from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
     from rasa.nlu.utils.spacy_utils import SpacyNLP
-    from rasa.shared.nlu.constants import TEXT
 
     from addons.minilm_featurizer import MeanPooledLanguageModelFeaturizer
 
-    data = load_data(str(ROOT / "data" / "nlu"))
     spacy_nlp = SpacyNLP.create(
         {**SpacyNLP.get_default_config(), "model": "build/spacy-en-smp"}, None, None, None
     )
-    spacy_nlp.process_training_data(data, spacy_nlp.provide())
     tokenizer = SpacyTokenizer.create(SpacyTokenizer.get_default_config(), None, None, None)
-    tokenizer.process_training_data(data)
     featurizer = MeanPooledLanguageModelFeaturizer(
         {
             **MeanPooledLanguageModelFeaturizer.get_default_config(),
@@ -75,33 +92,51 @@ def featurised_examples() -> tuple[list[str], list[str], np.ndarray]:
         },
         SimpleNamespace(node_name="minilm"),
     )
-    featurizer.process_training_data(data)
-    examples = data.intent_examples
-    vectors = np.vstack([e.get_dense_features(TEXT)[1].features[0] for e in examples])
-    return [e.get(TEXT) for e in examples], [e.get("intent") for e in examples], vectors
+
+    def featurise(data: TrainingData) -> TrainingData:
+        spacy_nlp.process_training_data(data, spacy_nlp.provide())
+        tokenizer.process_training_data(data)
+        featurizer.process_training_data(data)
+        return data
+
+    return featurise
 
 
 def held_out_rankings(
-    texts: list[str], intents: list[str], vectors: np.ndarray, folds: int, c: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold probabilities (examples x intents) and the intents' order."""
+    examples: tuple[list[str], list[str], np.ndarray],
+    partly: tuple[list[str], np.ndarray],
+    folds: int,
+    c: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities (examples x intents), the intents' order, and the
+    probabilities of the partly covered messages (texts and vectors), each scored by the
+    fold that holds it out of the off-topic detector (no fold trains on them)."""
+    texts, intents, vectors = examples
+    partly_texts, partly_vectors = partly
     labels = np.array(sorted(set(intents)))
     y = np.searchsorted(labels, intents)
     probabilities = np.zeros((len(texts), len(labels)))
-    for number, (train, test) in enumerate(fold_splits(intents, folds), start=1):
+    partly_probabilities = np.zeros((len(partly_texts), len(labels)))
+    partly_fold = np.arange(len(partly_texts)) % folds
+    for number, (train, test) in enumerate(fold_splits(intents, folds)):
         lexicon = Lexicon.fit([texts[i] for i in train])
 
-        def features(rows: np.ndarray, lexicon: Lexicon = lexicon) -> csr_matrix:
-            words = lexicon.transform([texts[i] for i in rows])
-            return hstack([csr_matrix(vectors[rows]), words]).tocsr()
+        def features(
+            rows: np.ndarray, lexicon: Lexicon = lexicon, of: tuple = (texts, vectors)
+        ) -> csr_matrix:
+            words = lexicon.transform([of[0][i] for i in rows])
+            return hstack([csr_matrix(of[1][rows]), words]).tocsr()
 
         svm = SVC(
             C=c, kernel="linear", probability=True, class_weight="balanced", random_state=SEED
         )
         svm.fit(features(train), y[train])
         probabilities[np.ix_(test, svm.classes_)] = svm.predict_proba(features(test))
-        print(f"fold {number} of {folds} done")
-    return probabilities, labels
+        held = np.flatnonzero(partly_fold == number)
+        partly_features = features(held, of=(partly_texts, partly_vectors))
+        partly_probabilities[np.ix_(held, svm.classes_)] = svm.predict_proba(partly_features)
+        print(f"fold {number + 1} of {folds} done")
+    return probabilities, labels, partly_probabilities
 
 
 def fold_splits(intents: list[str], folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -177,30 +212,32 @@ def choose(
     intents: list[str],
     off_score: np.ndarray,
     partly_scores: np.ndarray,
+    partly_probabilities: np.ndarray,
 ) -> dict:
     topic_intents = {topic.intent for topic in knowledge_base().topics}
     topics = [i for i, name in enumerate(labels) if name in topic_intents]
     off = int(np.searchsorted(labels, OUT_OF_SCOPE_INTENT))
-    best = probabilities.argmax(axis=1)
-    on_topic = np.isin(best, topics)
-    lead = probabilities[np.arange(len(best)), best] - probabilities[:, off]
+    lead, on_topic = topic_lead(probabilities, topics, off)
     in_scope = on_topic & np.array([name in topic_intents for name in intents])
     slipped = on_topic & np.array([name == OUT_OF_SCOPE_INTENT for name in intents])
+    partly_lead, partly_on_topic = topic_lead(partly_probabilities, topics, off)
 
     partly_caught = np.column_stack([partly_scores, np.ones(len(partly_scores))])
     partly = best_threshold(slipped, in_scope, off_score, partly_caught)
-    partly_lost = np.column_stack([partly_scores, -np.ones(len(partly_scores))])
     decline, margin, net = OFF, 0.0, 0
     for candidate_margin in MARGINS:
         near = lead < candidate_margin
+        partly_near = partly_on_topic & (partly_lead < candidate_margin)
+        partly_lost = np.column_stack([partly_scores[partly_near], -np.ones(partly_near.sum())])
         threshold = best_threshold(slipped & near, in_scope & near, off_score, partly_lost)
         reached = near & (off_score >= threshold)
         gain = int(np.sum(slipped & reached)) - int(np.sum(in_scope & reached))
-        gain -= int(np.sum(partly_scores >= threshold))
+        gain -= int(np.sum(partly_near & (partly_scores >= threshold)))
         if gain > net:
             decline, margin, net = threshold, candidate_margin, gain
     partly_margin, recovered = widest_margin(probabilities, labels, intents, off, topics)
     declined = (lead < margin) & (off_score >= decline)
+    partly_declined = partly_on_topic & (partly_lead < margin) & (partly_scores >= decline)
     report = {
         "in_scope_on_topic": int(in_scope.sum()),
         "out_of_scope_on_topic": int(slipped.sum()),
@@ -211,7 +248,7 @@ def choose(
         },
         "at_decline": {
             **counts(slipped, in_scope, declined),
-            "partly_covered_declined": int(np.sum(partly_scores >= decline)),
+            "partly_covered_declined": int(partly_declined.sum()),
         },
         "in_scope_ranked_out_of_scope_answered_in_part": recovered,
     }
@@ -220,6 +257,16 @@ def choose(
         "thresholds": {**chosen, "decline": decline, "decline_margin": margin},
         "cross_validation": report,
     }
+
+
+def topic_lead(
+    probabilities: np.ndarray, topics: list[int], off: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each message's lead of its first intent over out_of_scope, and whether that intent is
+    a policy topic (the only messages actions/answerability.py's coverage() judges)."""
+    best = probabilities.argmax(axis=1)
+    lead = probabilities[np.arange(len(best)), best] - probabilities[:, off]
+    return lead, np.isin(best, topics)
 
 
 def counts(slipped: np.ndarray, in_scope: np.ndarray, reached: np.ndarray) -> dict[str, int]:
@@ -243,11 +290,14 @@ def main() -> int:
             list(kept["intents"]),
         )
         off_score, partly_scores = kept["off_topic"], kept["partly_off_topic"]
+        partly_probabilities = kept["partly_probabilities"]
     else:
-        texts, intents, vectors = featurised_examples()
         partly = [item["text"] for item in partly_covered()]
+        texts, intents, vectors, partly_vectors = featurised_examples(partly)
         off_score, partly_scores = held_out_off_topic(texts, intents, partly, args.folds)
-        probabilities, labels = held_out_rankings(texts, intents, vectors, args.folds, args.c)
+        probabilities, labels, partly_probabilities = held_out_rankings(
+            (texts, intents, vectors), (partly, partly_vectors), args.folds, args.c
+        )
         RANKINGS.parent.mkdir(exist_ok=True)
         np.savez(
             RANKINGS,
@@ -256,8 +306,9 @@ def main() -> int:
             intents=np.array(intents),
             off_topic=off_score,
             partly_off_topic=partly_scores,
+            partly_probabilities=partly_probabilities,
         )
-    chosen = choose(probabilities, labels, intents, off_score, partly_scores)
+    chosen = choose(probabilities, labels, intents, off_score, partly_scores, partly_probabilities)
     print(yaml.safe_dump(chosen, sort_keys=False))
     header = (
         f"# Written by python -m scripts.answerability ({args.folds} folds, C={args.c}) from the\n"

@@ -1,19 +1,23 @@
 """How python -m scripts.answerability chooses its thresholds from held-out scores: the
-partly covered messages count as caught when answered in part and as lost when declined."""
+partly covered messages count as caught when answered in part and as lost when declined,
+which only those the classifier puts on a topic within the decline margin would be."""
 
 import numpy as np
 
 from scripts.answerability import choose
 
+LABELS = np.array(["ask_crisis", "out_of_scope"])
+INTENTS = ["ask_crisis"] * 10 + ["out_of_scope"] * 3
+# in-scope questions sure of their topic; out-of-scope ones slipping onto it, narrowly
+PROBABILITIES = np.array([[0.9, 0.1]] * 10 + [[0.6, 0.4]] * 3)
+OFF_TOPIC = np.array([0.1] * 10 + [0.95] * 3)
+
 
 def test_thresholds_answer_partly_covered_messages_in_part_and_never_decline_them():
-    labels = np.array(["ask_crisis", "out_of_scope"])
-    intents = ["ask_crisis"] * 10 + ["out_of_scope"] * 3
-    # in-scope questions sure of their topic; out-of-scope ones slipping onto it, narrowly
-    probabilities = np.array([[0.9, 0.1]] * 10 + [[0.6, 0.4]] * 3)
-    off_topic = np.array([0.1] * 10 + [0.95] * 3)
     partly = np.array([0.9, 0.92])
-    chosen = choose(probabilities, labels, intents, off_topic, partly)
+    # the partly covered messages sit as narrowly on the topic as the out-of-scope ones
+    partly_probabilities = np.array([[0.6, 0.4]] * 2)
+    chosen = choose(PROBABILITIES, LABELS, INTENTS, OFF_TOPIC, partly, partly_probabilities)
     report = chosen["cross_validation"]
     assert report["at_partly"] == {
         "out_of_scope_caught": 3,
@@ -26,3 +30,20 @@ def test_thresholds_answer_partly_covered_messages_in_part_and_never_decline_the
         "partly_covered_declined": 0,
     }
     assert 0.92 < chosen["thresholds"]["decline"] <= 0.95
+
+
+def test_partly_covered_messages_sure_of_their_topic_do_not_hold_the_decline_back():
+    partly = np.array([0.97, 0.98])
+    # the classifier is sure of their topic: a narrow decline margin leaves them answered
+    partly_probabilities = np.array([[0.95, 0.05]] * 2)
+    chosen = choose(PROBABILITIES, LABELS, INTENTS, OFF_TOPIC, partly, partly_probabilities)
+    assert chosen["thresholds"]["decline"] <= 0.95
+    assert chosen["thresholds"]["decline_margin"] <= 0.3
+    assert chosen["cross_validation"]["at_decline"]["partly_covered_declined"] == 0
+
+
+def test_partly_covered_messages_as_narrowly_on_the_topic_keep_the_decline_off():
+    partly = np.array([0.97, 0.98, 0.99, 0.99])
+    partly_probabilities = np.array([[0.6, 0.4]] * 4)
+    chosen = choose(PROBABILITIES, LABELS, INTENTS, OFF_TOPIC, partly, partly_probabilities)
+    assert chosen["thresholds"]["decline"] == 1.01
