@@ -19,16 +19,13 @@ from actions.answers import OUT_OF_SCOPE
 from actions.follow_ups import answer_continuation, goes_on_from
 from actions.knowledge import Topic, knowledge_base
 from actions.policy_answer import (
+    QUESTION_WORDS,
     clause_topics,
     close_answer,
     is_safeguarding_message,
     utter_safeguarding,
     utter_topics,
 )
-
-# A part of an off-topic message is answered only when long enough to be a question of its
-# own: "gifts and hospitality from contractors" is one subject, not two questions.
-QUESTION_WORDS = 5
 
 
 class ActionDeclineOutOfScope(Action):

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answerability import NOT_COVERED, PARTLY, coverage
+from actions.answerability import ANSWERED, NOT_COVERED, PARTLY, coverage
 from actions.answers import (
     ASK_REPHRASE,
     OUT_OF_SCOPE,
@@ -31,7 +31,7 @@ from actions.knowledge import (
     canonical_entities,
     knowledge_base,
 )
-from actions.quoted import topic_quoted
+from actions.quoted import quoted_paragraph, topic_quoted
 from contracts import (
     CLAUSE_ANSWERED_CONFIDENCE,
     CLAUSE_TOPIC_ENTITY,
@@ -58,6 +58,9 @@ FEEDBACK_BUTTONS = [
     {"title": "👎 No", "payload": "/feedback_negative"},
 ]
 NEAR_TIE = 0.05
+# A part of an off-topic message is answered only when long enough to be a question of its
+# own: "gifts and hospitality from contractors" is one subject, not two questions.
+QUESTION_WORDS = 5
 SAFEGUARDING_SLOT = "safeguarding_open"
 # a short message the classifier takes this surely for a safeguarding concern ("a pupil is
 # in danger") escalates even when it names a person the previous rule treats apart
@@ -439,6 +442,19 @@ def continuation(
     return previous, follow_up_form(message, tracker), with_situation(message, tracker)
 
 
+def extent_covered(message: dict[str, Any], topic: Topic) -> str:
+    """How far the policy covers a message put on `topic` (actions/answerability.py), where
+    only a whole message the policy says nothing of is declined: one quoting the policy's own
+    words asks about them, and one with a part of its own surely on a topic is covered in
+    part ("can I expense a tripod, and does the account need approval first?")."""
+    extent = coverage(message, topic.intent)
+    if extent != NOT_COVERED:
+        return extent
+    if quoted_paragraph(message.get("text") or "") is not None:
+        return ANSWERED
+    return PARTLY if clause_topics(message, min_words=QUESTION_WORDS) else NOT_COVERED
+
+
 class ActionAnswerPolicy(Action):
     def name(self) -> str:
         return "action_answer_policy"
@@ -460,7 +476,7 @@ class ActionAnswerPolicy(Action):
                 return []
             topic, form, message = continuation(message, previous, tracker)
         elif not escalates(message, [topic]):
-            extent = coverage(message, topic.intent)
+            extent = extent_covered(message, topic)
         if extent == NOT_COVERED:
             dispatcher.utter_message(text=OUT_OF_SCOPE)
             return []

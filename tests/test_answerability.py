@@ -219,3 +219,33 @@ def test_a_scope_question_that_may_be_put_either_way_gets_no_verdict_word(questi
     """ "Does X mean the rules don't apply?" wants "No." where "do the rules apply to X?"
     wants "Yes.": without the question's polarity no verdict is safe."""
     assert verdict_of(reply(question, intent, form="scope")) is None
+
+
+def test_a_whole_message_the_policy_says_nothing_of_is_declined_not_answered_in_part():
+    text = reply("how do i make my tiktok private", "ask_privacy_settings", 0.5)
+    assert text.startswith("The Social Media Policy doesn't cover that")
+    assert "covers only part" not in text and not cited_paragraphs(text)
+
+
+def test_an_off_topic_looking_question_quoting_the_policy_gets_the_paragraph_quoted():
+    question = 'what is the "trust and confidence" bit about?'
+    text = reply(question, "ask_guiding_principles", 0.5)
+    assert "doesn't cover that" not in text and "covers only part" not in text
+    assert cited_paragraphs(text)
+
+
+def test_an_off_topic_looking_question_with_a_part_surely_on_a_topic_is_answered_in_part():
+    question = "can i expense a ring light, and does our tiktok need approval before we start?"
+    part = clause_topic(
+        question, "does our tiktok need approval before we start?", "ask_create_work_account", 0.8
+    )
+    text = reply(question, "ask_create_work_account", 0.5, entities=[part])
+    assert text.startswith("The Social Media Policy covers only part of your question.")
+    assert "contact Human Resources" in text
+
+
+def test_a_short_phrase_surely_on_a_topic_does_not_keep_an_off_topic_question_answered():
+    question = "a ring light and the tiktok approval?"
+    part = clause_topic(question, "the tiktok approval?", "ask_create_work_account", 0.8)
+    text = reply(question, "ask_create_work_account", 0.5, entities=[part])
+    assert text.startswith("The Social Media Policy doesn't cover that")
