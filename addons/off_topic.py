@@ -75,7 +75,7 @@ def fit_off_topic(texts: list[str], intents: list[str], partly: list[str]) -> Si
 
 def off_topic_part(model: SituationModel, text: str) -> OffTopicPart:
     """The highest off-topic probability of the message and of each of its parts, and which
-    part it belongs to: a clause when that clause scores above the whole message and some
+    part it belongs to: a clause when that clause scores highest (the whole no higher) and some
     other clause reads as a policy question; otherwise the whole message."""
     spans = [(0, len(text)), *clause_spans(text)]
     scores = [float(p) for p in model.probabilities([text[s:e] for s, e in spans])[:, 0]]
