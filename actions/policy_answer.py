@@ -32,6 +32,7 @@ from actions.knowledge import (
     canonical_entities,
     knowledge_base,
 )
+from actions.polarity import covered_form
 from actions.quoted import topic_quoted
 from contracts import (
     CLAUSE_ANSWERED_CONFIDENCE,
@@ -147,6 +148,8 @@ def utter_topics(
     text = covered_text(message.get("text") or "", uncovered)
     entities = message_entities(message)
     form = form or own_question_form(message)
+    if uncovered:
+        form = covered_form(form, text)
     cited: set[int] = set()
     first_answer = ""
     escalated_elsewhere = any(topic.safeguarding for topic in topics)

@@ -10,7 +10,7 @@ from actions.answerability import Thresholds
 from actions.out_of_scope import ActionDeclineOutOfScope
 from actions.policy_answer import ActionAnswerPolicy
 from scripts.evaluate import cited_paragraphs, verdict_of
-from tests.actions_helpers import entity, run_action, texts, tracker_for
+from tests.actions_helpers import entity, run_action, situation, texts, tracker_for
 
 ASK_BREAKS = "ask_personal_use_at_work"
 LIMITS = Thresholds(partly=0.2, partly_margin=0.1, decline=0.3, decline_margin=0.1)
@@ -88,6 +88,16 @@ def test_the_form_of_a_covered_clause_is_read_from_its_own_words():
         question, "ask_photo_permission", 0.95, "permission", out_of_scope=0.02, off_clause=parking
     )
     assert text.startswith("Yes. If you use a photograph you took yourself")
+
+
+def test_a_yes_no_clause_after_an_uncovered_wh_clause_gets_its_verdict():
+    """The classifier reads "how do I claim ..." as a wh-question; the clause the policy
+    covers asks yes or no."""
+    parking = "how do i claim for parking at a site visit"
+    question = f"{parking}, and am i allowed to check facebook on my lunch break"
+    found = [situation("circumstances.on_a_break")]
+    text = reply(question, ASK_BREAKS, 0.95, "wh", found, out_of_scope=0.02, off_clause=parking)
+    assert text.startswith("Yes. Personal social media use should take place during")
 
 
 def test_a_question_about_something_else_is_declined_without_citation():
