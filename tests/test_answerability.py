@@ -165,6 +165,28 @@ def test_off_topic_with_one_part_surely_on_a_topic_gets_that_part_answered():
     assert 20 in cited_paragraphs(text) and "contact Human Resources" in text
 
 
+def test_off_topic_with_its_off_topic_clause_marked_gets_the_other_clause_in_full():
+    """The detector marks "how do I get a parking permit" as the clause the policy does not
+    cover: the break question is answered with its verdict, and the permit left to HR."""
+    permit = "how do I get a parking permit"
+    lunch = "am I allowed to check facebook on my lunch break?"
+    question = f"{permit}, and {lunch}"
+    ranking = [
+        {"name": "out_of_scope", "confidence": 0.7},
+        {"name": "ask_personal_use_at_work", "confidence": 0.2},
+    ]
+    entities = [
+        clause_topic(question, permit, "out_of_scope", 0.9),
+        clause_topic(question, lunch, ASK_BREAKS, 0.8),
+        {"entity": "off_topic", "value": "clause", "start": 0, "end": len(permit), "confidence": 1},
+        {"entity": "question_form", "value": "permission", "confidence": 0.9},
+        situation("circumstances.on_a_break"),
+    ]
+    text = declined(question, ranking, entities)
+    assert text.startswith("Yes. Personal social media use should take place during")
+    assert "covers only part of your question" in text and "contact Human Resources" in text
+
+
 def test_off_topic_with_a_part_only_possibly_on_a_topic_is_declined():
     question = "how do I get a parking permit, and is there a staff bike shed?"
     ranking = [
