@@ -33,8 +33,8 @@ from contracts import OFF_TOPIC_CLAUSE, OFF_TOPIC_ENTITY, OFF_TOPIC_WHOLE, OUT_O
 
 OFF_TOPIC_FILE = Path("data/policy/off_topic.yml")
 MODEL_FILE = "off_topic.json"
-# a clause scoring below this reads as a policy question rather than as part of the
-# off-topic request (a guess between the two gives 0.5)
+# a clause scoring below this reads as a policy question, at or above it as the off-topic
+# request (a guess between the two gives 0.5)
 ON_TOPIC_CLAUSE = 0.5
 
 
@@ -75,16 +75,20 @@ def fit_off_topic(texts: list[str], intents: list[str], partly: list[str]) -> Si
 
 def off_topic_part(model: SituationModel, text: str) -> OffTopicPart:
     """The highest off-topic probability of the message and of each of its parts, and which
-    part it belongs to: a clause when that clause scores highest (the whole no higher) and some
-    other clause reads as a policy question; otherwise the whole message."""
-    spans = [(0, len(text)), *clause_spans(text)]
-    scores = [float(p) for p in model.probabilities([text[s:e] for s, e in spans])[:, 0]]
-    best = max(range(len(spans)), key=lambda i: (scores[i], i))
-    others = [score for i, score in enumerate(scores[1:], start=1) if i != best]
-    start, end = spans[best]
-    if best and others and min(others) < ON_TOPIC_CLAUSE:
-        return OffTopicPart(OFF_TOPIC_CLAUSE, scores[best], start, end)
-    return OffTopicPart(OFF_TOPIC_WHOLE, scores[best], 0, len(text))
+    part asks about something else: the likeliest clause when it reads off-topic and another
+    reads as a policy question; otherwise the whole message. Whether the whole scores a
+    hair above or below that clause (both near 1) does not decide it."""
+    clauses = clause_spans(text)
+    parts = [text, *(text[start:end] for start, end in clauses)]
+    whole, *by_clause = (float(p) for p in model.probabilities(parts)[:, 0])
+    highest = max([whole, *by_clause])
+    if clauses:
+        best = max(range(len(clauses)), key=by_clause.__getitem__)
+        rest = by_clause[:best] + by_clause[best + 1 :]
+        if by_clause[best] >= ON_TOPIC_CLAUSE and min(rest) < ON_TOPIC_CLAUSE:
+            start, end = clauses[best]
+            return OffTopicPart(OFF_TOPIC_CLAUSE, highest, start, end)
+    return OffTopicPart(OFF_TOPIC_WHOLE, highest, 0, len(text))
 
 
 def off_topic_probability(model: SituationModel, text: str) -> float:
