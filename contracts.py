@@ -27,6 +27,10 @@ SITUATION_CONFIDENCE = 0.5
 # cover (addons/off_topic.py), on every message; the intent such questions are trained as.
 # actions/answerability.py reads the probability at thresholds chosen by cross-validation.
 OFF_TOPIC_ENTITY = "off_topic"
+# Its value says which part asks about something else: the whole message, or one clause
+# (its start and end then mark that clause, and the rest of the message is a policy question).
+OFF_TOPIC_WHOLE = "whole"
+OFF_TOPIC_CLAUSE = "clause"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # What a message is relative to the conversation (addons/follow_up.py): one of the kinds below,
 # with its confidence. A follow-up states a new case of the previous question, points back at

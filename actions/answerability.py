@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from actions.knowledge import POLICY_DIR
-from contracts import OFF_TOPIC_ENTITY, OUT_OF_SCOPE_INTENT
+from contracts import OFF_TOPIC_CLAUSE, OFF_TOPIC_ENTITY, OUT_OF_SCOPE_INTENT
 
 ANSWERED, PARTLY, NOT_COVERED = "answered", "partly", "not_covered"
 
@@ -44,10 +44,30 @@ def confidence_of(message: dict[str, Any], intent: str) -> float:
     return next((float(e.get("confidence", 0)) for e in ranking if e.get("name") == intent), 0.0)
 
 
-def off_topic_probability(message: dict[str, Any]) -> float:
+def off_topic_entity(message: dict[str, Any]) -> dict[str, Any]:
     entities = message.get("entities") or []
-    found = (e.get("confidence", 0) for e in entities if e.get("entity") == OFF_TOPIC_ENTITY)
-    return float(next(found, 0.0))
+    return next((e for e in entities if e.get("entity") == OFF_TOPIC_ENTITY), {})
+
+
+def off_topic_probability(message: dict[str, Any]) -> float:
+    return float(off_topic_entity(message).get("confidence", 0.0))
+
+
+def uncovered_clause(message: dict[str, Any]) -> tuple[int, int] | None:
+    """The span of the one clause asking about something else, when the rest of the message
+    is a policy question (addons/off_topic.py); None when the whole message is off-topic."""
+    found = off_topic_entity(message)
+    if found.get("value") != OFF_TOPIC_CLAUSE:
+        return None
+    return int(found.get("start", 0)), int(found.get("end", 0))
+
+
+def covered_text(text: str, clause: tuple[int, int] | None) -> str:
+    """The message without its uncovered clause: the policy question it asks."""
+    if clause is None:
+        return text
+    start, end = clause
+    return f"{text[:start]} {text[end:]}".strip(" ,;")
 
 
 def coverage(message: dict[str, Any], topic_intent: str) -> str:

@@ -16,6 +16,9 @@ WH_FORMS = {"who", "wh"}
 # the answer to whether something is against the rules, from its permission verdict
 NEGATED_VERDICT = {"yes": "No.", "no": "Yes."}
 LEADING_VERDICT = re.compile(r"^(?:Yes|No)(?:, it can)?[.,:]\s*")
+# the condition a conditional answer opens with ("Only with permission.", "Not directly:"),
+# its verdict to "may I?": to the end of its sentence, or to a colon that explains it
+LEADING_CONDITION = re.compile(r"^(?:Only|Not)\b[^:.]*(?:\.\s+|:\s+|\.?$)")
 OUT_OF_SCOPE = (
     "The Social Media Policy doesn't cover that, so I can't answer it. For other HR questions, "
     "please contact Human Resources."
@@ -23,6 +26,10 @@ OUT_OF_SCOPE = (
 PARTLY_COVERED = "The Social Media Policy covers only part of your question. What it says:"
 REST_FOR_HR = (
     "The policy doesn't cover the rest of your question: for that, please contact Human Resources."
+)
+CLAUSE_FOR_HR = (
+    "The Social Media Policy covers only part of your question: it doesn't cover the rest. "
+    "For that, please contact Human Resources."
 )
 ASK_REPHRASE = (
     "Sorry, I didn't understand that. Could you put it another way? I answer questions about "
@@ -81,6 +88,15 @@ def without_verdict(answer: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
+def without_condition(answer: str) -> str:
+    """The answer without its verdict and without the condition it opens with, for another
+    form's opening to stand in their place: "Do I need to ask them?" is answered "Yes. If you
+    use a photograph you took yourself, get permission ...", not "Yes. Only with permission."."""
+    rest = without_verdict(answer)
+    stripped = LEADING_CONDITION.sub("", rest, count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped else rest
+
+
 def partly_covered(reply: Reply) -> Reply:
     """The answer to the part of a question the policy covers, without a verdict on the
     whole question, and the rest handed to Human Resources."""
@@ -89,11 +105,17 @@ def partly_covered(reply: Reply) -> Reply:
     return Reply([covered, *others, REST_FOR_HR], reply.paras)
 
 
+def clause_for_hr(reply: Reply) -> Reply:
+    """The whole answer, verdict first, to a question whose other clause the policy does not
+    cover, and that clause handed to Human Resources."""
+    return Reply([*reply.messages, CLAUSE_FOR_HR], reply.paras)
+
+
 def against_the_rules(answer: str, verdict: str | None) -> str:
     """The answer to whether something is against the rules: its permission verdict turned
     round, and no verdict word where that is a condition."""
     opening = NEGATED_VERDICT.get(verdict or "")
-    return f"{opening} {without_verdict(answer)}" if opening else without_verdict(answer)
+    return f"{opening} {without_condition(answer)}" if opening else without_verdict(answer)
 
 
 def opened_for(form: str | None, answer: str, openings: dict[str, str | None]) -> str:
@@ -109,7 +131,7 @@ def opened_for(form: str | None, answer: str, openings: dict[str, str | None]) -
         return answer
     if opening is None:
         return without_verdict(answer)
-    return f"{opening} {without_verdict(answer)}"
+    return f"{opening} {without_condition(answer)}"
 
 
 def policy_answer(

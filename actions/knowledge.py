@@ -24,6 +24,10 @@ OWN_VERDICT = "verdict"
 # does not, since the topic's would answer a case the rule takes out
 INHERITED_FORMS = ("obligation", "consequence", "scope")
 RESTRICTING_VERDICTS = ("no", "conditional")
+# a rule that grants answers "could it get me in trouble?" as its verdict does "may I?": the
+# case is acceptable
+GRANTING_VERDICT = "yes"
+GRANTED_CONSEQUENCE = "No."
 
 
 @dataclass(frozen=True)
@@ -143,13 +147,15 @@ def _rule_openings(
     """A rule's openings: its own, then for a rule that forbids or restricts its topic's
     obligation, consequence and scope openings; for one that grants or leaves the question
     open, its verdict answers "must I?" ("do I still need to credit them?") as it answers
-    "may I?"."""
+    "may I?", and one that grants answers "could it get me in trouble?" with "No."."""
     if verdict in RESTRICTING_VERDICTS:
         inherited = {
             form: topic_openings[form] for form in INHERITED_FORMS if form in topic_openings
         }
     else:
         inherited = {"obligation": OWN_VERDICT}
+    if verdict == GRANTING_VERDICT:
+        inherited["consequence"] = GRANTED_CONSEQUENCE
     return {"permission": OWN_VERDICT, "yes_no": OWN_VERDICT, **inherited, **raw}
 
 

@@ -5,7 +5,8 @@ they likely to say no?", "where can I get more specific advice?"): then that rul
 or a policy topic comes a close second, or one part of a question that asks two things is
 surely on a policy topic ("how do I claim for parking, and can I check Facebook on my
 break?"): then what the policy says on that topic is given, and the rest is for Human
-Resources."""
+Resources. Where the off-topic detector marks one clause as the part asking about something
+else, the policy question is answered in full, verdict first ("Yes. ...")."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answerability import runner_up_covering_part
+from actions.answerability import runner_up_covering_part, uncovered_clause
 from actions.answers import OUT_OF_SCOPE
 from actions.follow_ups import answer_continuation, goes_on_from
 from actions.knowledge import Topic, knowledge_base
@@ -43,7 +44,8 @@ class ActionDeclineOutOfScope(Action):
             return answer_continuation(dispatcher, tracker, message, previous)
         topics = covered_parts(message)
         if topics:
-            events = utter_topics(dispatcher, message, topics, partly=True)
+            uncovered = uncovered_clause(message)
+            events = utter_topics(dispatcher, message, topics, partly=True, uncovered=uncovered)
             return events + close_answer(dispatcher, tracker, message, topics, [])
         dispatcher.utter_message(text=OUT_OF_SCOPE)
         return []

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from actions.knowledge import YES_NO_FORMS
+
 # An obligation question asks whether one must comply with the rule ("must I take it down?", "do
 # I need permission?") when one of these words follows its modal closely; otherwise it asks
 # whether to do the act itself ("should I accept his request?"), a permission question.
@@ -42,6 +44,23 @@ AGAINST_THE_RULES = re.compile(
     r"\b(?:(?:is|would|will) (?:it|that|this)(?: be)? an? (?:problem|issue|breach)"
     r"|against the rules|a breach of)\b"
 )
+
+
+# a question that opens with an auxiliary asks yes or no ("am i allowed to check facebook on my
+# lunch break", "and does the account need approval first")
+YES_NO_START = re.compile(
+    r"^\W*(?:(?:and|also|but|so|then)\s+)*(?:can|could|may|might|am|is|are|do|does|did|should"
+    r"|must|will|would|shall|have|has)\b"
+)
+
+
+def covered_form(form: str | None, covered: str) -> str | None:
+    """The form of the clause of a two-part question the policy covers: the classifier read
+    the whole message, and the clause it does not cover ("how do I claim for parking, and am
+    I allowed ...?") does not make the policy question a wh-question."""
+    if form in YES_NO_FORMS or not YES_NO_START.match(covered.lower()):
+        return form
+    return "yes_no"
 
 
 def asks_to_comply(text: str) -> bool | None:

@@ -13,10 +13,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answerability import ANSWERED, NOT_COVERED, PARTLY, coverage
+from actions.answerability import (
+    ANSWERED,
+    NOT_COVERED,
+    PARTLY,
+    coverage,
+    covered_text,
+    uncovered_clause,
+)
 from actions.answers import (
     ASK_REPHRASE,
     OUT_OF_SCOPE,
+    clause_for_hr,
     mentions_safeguarding,
     partly_covered,
     policy_answer,
@@ -31,6 +39,7 @@ from actions.knowledge import (
     canonical_entities,
     knowledge_base,
 )
+from actions.polarity import covered_form
 from actions.quoted import quoted_paragraph, topic_quoted
 from contracts import (
     CLAUSE_ANSWERED_CONFIDENCE,
@@ -136,15 +145,21 @@ def utter_topics(
     topics: list[Topic],
     form: str | None = None,
     partly: bool = False,
+    uncovered: tuple[int, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Answers each of `topics` for the latest message, opened for the question's `form`
     (by default the message's own), and remembers what was answered. The safeguarding
     escalation is given once, not after every answer. When the policy covers the question
-    only `partly`, the first answer says so and hands the rest to Human Resources; when the
+    only `partly`, the first answer says so and hands the rest to Human Resources: with no
+    verdict when the whole question is only partly covered, or as a whole answer to the
+    policy question when only its `uncovered` clause asks about something else. When the
     first opens with a condition the question leaves open, it asks which case applies."""
     kb, contacts = knowledge_base(), configured_contacts()
-    text, entities = message.get("text") or "", message_entities(message)
+    text = covered_text(message.get("text") or "", uncovered)
+    entities = message_entities(message)
     form = form or own_question_form(message)
+    if uncovered:
+        form = covered_form(form, text)
     cited: set[int] = set()
     first_answer = ""
     escalated_elsewhere = any(topic.safeguarding for topic in topics)
@@ -152,7 +167,7 @@ def utter_topics(
         escalate_mentions = position == 0 and not escalated_elsewhere
         reply = policy_answer(kb, topic, text, entities, contacts, escalate_mentions, form)
         if partly and position == 0:
-            reply = partly_covered(reply)
+            reply = clause_for_hr(reply) if uncovered else partly_covered(reply)
         first_answer = first_answer or reply.messages[0]
         messages = list(reply.messages)
         if position:
@@ -481,6 +496,8 @@ class ActionAnswerPolicy(Action):
             dispatcher.utter_message(text=OUT_OF_SCOPE)
             return []
         topics = [topic, *(t for t in clause_topics(message) if t != topic)]
-        events = utter_topics(dispatcher, message, topics, form, partly=extent == PARTLY)
+        partly = extent == PARTLY
+        uncovered = uncovered_clause(message) if partly else None
+        events = utter_topics(dispatcher, message, topics, form, partly, uncovered)
         others = other_choices(message, topics)
         return events + close_answer(dispatcher, tracker, message, topics, others)

@@ -9,25 +9,44 @@ from the out_of_scope training examples and the partly covered messages of
 data/policy/off_topic.yml against every other training example. The message and each of its
 parts (addons/clauses.py) are scored and the highest probability kept, since the off-topic
 request is often one clause of a policy question. It adds an `off_topic` entity with that
-probability to every message; actions/answerability.py decides what it means for the answer.
+probability to every message, valued `clause` and spanning that clause when one clause alone
+asks about something else while another reads as a policy question ("can i put a photo of my
+colleagues on the team instagram, and also how do i book on the photography course"),
+otherwise `whole`; actions/answerability.py decides what it means for the answer.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.clauses import clause_spans
 from addons.situations import Example, SituationModel
 from addons.whole_message import WholeMessageLabeller
-from contracts import OFF_TOPIC_ENTITY, OUT_OF_SCOPE_INTENT
+from contracts import OFF_TOPIC_CLAUSE, OFF_TOPIC_ENTITY, OFF_TOPIC_WHOLE, OUT_OF_SCOPE_INTENT
 
 OFF_TOPIC_FILE = Path("data/policy/off_topic.yml")
 MODEL_FILE = "off_topic.json"
+# a clause scoring below this reads as a policy question, at or above it as the off-topic
+# request (a guess between the two gives 0.5)
+ON_TOPIC_CLAUSE = 0.5
+
+
+@dataclass(frozen=True)
+class OffTopicPart:
+    """The part of a message most likely off-topic: the whole (`OFF_TOPIC_WHOLE`) or one
+    clause (`OFF_TOPIC_CLAUSE`, from `start` to `end`), with the highest probability of any."""
+
+    kind: str
+    probability: float
+    start: int
+    end: int
 
 
 def partly_covered(path: Path = OFF_TOPIC_FILE) -> list[dict[str, str]]:
@@ -54,10 +73,27 @@ def fit_off_topic(texts: list[str], intents: list[str], partly: list[str]) -> Si
     )
 
 
+def off_topic_part(model: SituationModel, text: str) -> OffTopicPart:
+    """The highest off-topic probability of the message and of each of its parts, and which
+    part asks about something else: the likeliest clause when it reads off-topic and another
+    reads as a policy question; otherwise the whole message. Whether the whole scores a
+    hair above or below that clause (both near 1) does not decide it."""
+    clauses = clause_spans(text)
+    parts = [text, *(text[start:end] for start, end in clauses)]
+    whole, *by_clause = (float(p) for p in model.probabilities(parts)[:, 0])
+    highest = max([whole, *by_clause])
+    if clauses:
+        best = max(range(len(clauses)), key=by_clause.__getitem__)
+        rest = by_clause[:best] + by_clause[best + 1 :]
+        if by_clause[best] >= ON_TOPIC_CLAUSE and min(rest) < ON_TOPIC_CLAUSE:
+            start, end = clauses[best]
+            return OffTopicPart(OFF_TOPIC_CLAUSE, highest, start, end)
+    return OffTopicPart(OFF_TOPIC_WHOLE, highest, 0, len(text))
+
+
 def off_topic_probability(model: SituationModel, text: str) -> float:
     """The highest off-topic probability of the message and of each of its parts."""
-    parts = [text] + [text[start:end] for start, end in clause_spans(text)]
-    return float(model.probabilities(parts)[:, 0].max())
+    return off_topic_part(model, text).probability
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -79,4 +115,9 @@ class OffTopicDetector(WholeMessageLabeller):
         return SituationModel(**fields)
 
     def labels(self, text: str) -> list[tuple[str, float]]:
-        return [(OFF_TOPIC_ENTITY, off_topic_probability(self.model, text))]
+        part = off_topic_part(self.model, text)
+        return [(part.kind, part.probability)]
+
+    def spans_of(self, message: Message) -> list[tuple[str, float, int, int]]:
+        part = off_topic_part(self.model, message.get(TEXT) or "")
+        return [(part.kind, part.probability, part.start, part.end)]

@@ -59,6 +59,11 @@ class WholeMessageLabeller(GraphComponent):
         """The labels of a message in the pipeline: by default from its text alone."""
         return self.labels(message.get(TEXT) or "")
 
+    def spans_of(self, message: Message) -> list[tuple[str, float, int, int]]:
+        """The labels of a message with the span each is about: by default the whole text."""
+        length = len(message.get(TEXT) or "")
+        return [(label, p, 0, length) for label, p in self.labels_of(message)]
+
     @classmethod
     def create(
         cls,
@@ -93,17 +98,17 @@ class WholeMessageLabeller(GraphComponent):
             text = message.get(TEXT) or ""
             if not self.model or not text.strip():
                 continue
-            found = [self._entity(text, label, p) for label, p in self.labels_of(message)]
+            found = [self._entity(*span) for span in self.spans_of(message)]
             if found:
                 message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
 
-    def _entity(self, text: str, label: str, confidence: float) -> dict[str, Any]:
+    def _entity(self, label: str, confidence: float, start: int, end: int) -> dict[str, Any]:
         return {
             ENTITY_ATTRIBUTE_TYPE: self.entity,
             ENTITY_ATTRIBUTE_VALUE: label,
-            ENTITY_ATTRIBUTE_START: 0,
-            ENTITY_ATTRIBUTE_END: len(text),
+            ENTITY_ATTRIBUTE_START: start,
+            ENTITY_ATTRIBUTE_END: end,
             ENTITY_ATTRIBUTE_CONFIDENCE: confidence,
             EXTRACTOR: type(self).__name__,
         }

@@ -70,6 +70,10 @@ class VerdictScore(Score):
         return "\n".join(rows)
 
 
+# what every partly covered answer says (actions/answers.py)
+COVERS_PART = "covers only part"
+
+
 def cited_paragraphs(text: str) -> set[int]:
     return {int(n) for match in CITATION.findall(text) for n in re.findall(r"\d+", match)}
 
@@ -96,9 +100,11 @@ def reply_text(replies: list[dict]) -> str:
 
 def answered_in_part(text: str, primary: int) -> bool:
     """Whether a reply to a question the policy covers only in part cites the part it
-    covers, hands the rest to Human Resources and gives no verdict on the whole."""
+    covers, says it covers only part and hands the rest to Human Resources. Whether it opens
+    with a verdict is scored apart, by the item's `verdict`: the covered part of a two-part
+    question may be a yes/no question the policy settles."""
     hands_over = "Human Resources" in text
-    return primary in cited_paragraphs(text) and hands_over and verdict_of(text) is None
+    return primary in cited_paragraphs(text) and hands_over and COVERS_PART in text
 
 
 def score(items: list[dict], replies: list[list[dict]]) -> dict[str, Score]:

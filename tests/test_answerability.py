@@ -10,7 +10,7 @@ from actions.answerability import Thresholds
 from actions.out_of_scope import ActionDeclineOutOfScope
 from actions.policy_answer import ActionAnswerPolicy
 from scripts.evaluate import cited_paragraphs, verdict_of
-from tests.actions_helpers import entity, run_action, texts, tracker_for
+from tests.actions_helpers import entity, run_action, situation, texts, tracker_for
 
 ASK_BREAKS = "ask_personal_use_at_work"
 LIMITS = Thresholds(partly=0.2, partly_margin=0.1, decline=0.3, decline_margin=0.1)
@@ -22,16 +22,20 @@ def limits(tmp_path, monkeypatch):
     monkeypatch.setattr(answerability, "thresholds", lambda: LIMITS)
 
 
-def reply(text, intent, off_topic=0.0, form=None, entities=(), out_of_scope=None):
+def reply(text, intent, off_topic=0.0, form=None, entities=(), out_of_scope=None, off_clause=None):
     """The answer to `text` classified as `intent`, `off_topic` the detector's probability
-    and, unless given apart, the out_of_scope intent's confidence too."""
+    (of the whole message, or of its clause `off_clause`, a substring) and, unless given
+    apart, the out_of_scope intent's confidence too."""
     out_of_scope = off_topic if out_of_scope is None else out_of_scope
     on_topic = 1.0 - out_of_scope
     ranking = [
         {"name": intent, "confidence": on_topic},
         {"name": "out_of_scope", "confidence": out_of_scope},
     ]
-    found = [*entities, {"entity": "off_topic", "value": "off_topic", "confidence": off_topic}]
+    start = text.index(off_clause) if off_clause else 0
+    end = start + len(off_clause) if off_clause else len(text)
+    part = {"value": "clause" if off_clause else "whole", "start": start, "end": end}
+    found = [*entities, {"entity": "off_topic", **part, "confidence": off_topic}]
     if form:
         found.append({"entity": "question_form", "value": form, "confidence": 0.9})
     tracker = tracker_for(text, intent, on_topic, entities=found, ranking=ranking)
@@ -60,6 +64,40 @@ def test_a_question_sure_of_its_topic_but_asking_something_else_too_is_answered_
     text = reply(question, "ask_photo_permission", 0.9, form="permission", out_of_scope=0.02)
     assert text.startswith("The Social Media Policy covers only part of your question.")
     assert 17 in cited_paragraphs(text) and "contact Human Resources" in text
+
+
+def test_a_policy_question_with_an_off_topic_clause_gets_its_verdict_then_hr():
+    """Only the clause asks about something else: the policy question is answered in full,
+    verdict first, and the clause handed to Human Resources."""
+    course = "how do i book on the photography training course"
+    question = f"can i put a photo of my colleagues on the team instagram, and also {course}"
+    text = reply(
+        question, "ask_photo_permission", 0.95, "permission", out_of_scope=0.02, off_clause=course
+    )
+    assert text.startswith("Only with permission.")
+    assert verdict_of(text) == "conditional" and 17 in cited_paragraphs(text)
+    assert "covers only part of your question" in text and "contact Human Resources" in text
+
+
+def test_the_form_of_a_covered_clause_is_read_from_its_own_words():
+    """ "can I claim parking, and do I need ...?" asks whether permission is needed: the
+    uncovered clause's "can I" does not make it "may I?"."""
+    parking = "can i claim for parking at a site visit"
+    question = f"{parking}, and do i need permission to post photos of the volunteers"
+    text = reply(
+        question, "ask_photo_permission", 0.95, "permission", out_of_scope=0.02, off_clause=parking
+    )
+    assert text.startswith("Yes. If you use a photograph you took yourself")
+
+
+def test_a_yes_no_clause_after_an_uncovered_wh_clause_gets_its_verdict():
+    """The classifier reads "how do I claim ..." as a wh-question; the clause the policy
+    covers asks yes or no."""
+    parking = "how do i claim for parking at a site visit"
+    question = f"{parking}, and am i allowed to check facebook on my lunch break"
+    found = [situation("circumstances.on_a_break")]
+    text = reply(question, ASK_BREAKS, 0.95, "wh", found, out_of_scope=0.02, off_clause=parking)
+    assert text.startswith("Yes. Personal social media use should take place during")
 
 
 def test_a_question_about_something_else_is_declined_without_citation():
@@ -125,6 +163,28 @@ def test_off_topic_with_one_part_surely_on_a_topic_gets_that_part_answered():
     text = declined(question, ranking, entities)
     assert text.startswith("The Social Media Policy covers only part of your question.")
     assert 20 in cited_paragraphs(text) and "contact Human Resources" in text
+
+
+def test_off_topic_with_its_off_topic_clause_marked_gets_the_other_clause_in_full():
+    """The detector marks "how do I get a parking permit" as the clause the policy does not
+    cover: the break question is answered with its verdict, and the permit left to HR."""
+    permit = "how do I get a parking permit"
+    lunch = "am I allowed to check facebook on my lunch break?"
+    question = f"{permit}, and {lunch}"
+    ranking = [
+        {"name": "out_of_scope", "confidence": 0.7},
+        {"name": "ask_personal_use_at_work", "confidence": 0.2},
+    ]
+    entities = [
+        clause_topic(question, permit, "out_of_scope", 0.9),
+        clause_topic(question, lunch, ASK_BREAKS, 0.8),
+        {"entity": "off_topic", "value": "clause", "start": 0, "end": len(permit), "confidence": 1},
+        {"entity": "question_form", "value": "permission", "confidence": 0.9},
+        situation("circumstances.on_a_break"),
+    ]
+    text = declined(question, ranking, entities)
+    assert text.startswith("Yes. Personal social media use should take place during")
+    assert "covers only part of your question" in text and "contact Human Resources" in text
 
 
 def test_off_topic_with_a_part_only_possibly_on_a_topic_is_declined():

@@ -84,7 +84,7 @@ def test_a_question_the_answer_opens_yes_to_is_not_asked_back():
         entities=[{"entity": "question_form", "value": "obligation", "confidence": 0.9}],
     )
     messages, _ = run(ActionAnswerPolicy(), tracker)
-    assert texts(messages).startswith("Yes.")
+    assert texts(messages).startswith("Yes, from your departmental Chief Officer")
     assert not any(p.startswith(f"/{CASE_INTENT}") for p in button_payloads(messages))
 
 

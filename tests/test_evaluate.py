@@ -22,11 +22,23 @@ def test_a_polarity_error_shows_in_the_verdict_table(capsys):
 
 def test_a_partly_covered_question_needs_the_part_cited_and_the_rest_handed_to_hr():
     item = {"q": "can I use ChatGPT for the official account?", "kind": "in_scope", "paras": [14]}
-    items = [{**item, "partly": True}] * 3
+    items = [{**item, "partly": True}] * 4
+    rest = "The policy covers only part of your question: for the rest, contact Human Resources."
     replies = [
-        [{"text": "It covers part. Source: Paragraph 14. For the rest, contact Human Resources."}],
+        [{"text": f"It says ...\nSource: Paragraph 14.\n{rest}"}],
         [{"text": "Only if you are an authorised officer.\nSource: Paragraph 14."}],
         [{"text": "Yes. Source: Paragraph 14. For the rest, contact Human Resources."}],
+        [{"text": f"Yes. ...\nSource: Paragraph 11.\n{rest}"}],
     ]
     scores = score(items, replies)
-    assert (scores["answered_in_part"].hits, scores["answered_in_part"].total) == (1, 3)
+    assert (scores["answered_in_part"].hits, scores["answered_in_part"].total) == (1, 4)
+
+
+def test_the_verdict_of_a_partly_covered_question_is_scored_apart():
+    """The covered clause of a two-part question may be a yes/no question: its verdict
+    counts as any other, and does not stop the question counting as answered in part."""
+    item = {"q": "can I tag colleagues, and how do I book a course?", "paras": [17]}
+    items = [{**item, "kind": "in_scope", "partly": True, "verdict": "conditional"}]
+    text = "Only with permission. ...\nSource: Paragraph 17.\nIt covers only part: Human Resources."
+    scores = score(items, [[{"text": text}]])
+    assert scores["answered_in_part"].hits == 1 and scores["verdict_right"].hits == 1

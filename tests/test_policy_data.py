@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.answers import opened_for, policy_answer, without_verdict
+from actions.answers import against_the_rules, opened_for, policy_answer, without_verdict
 from actions.knowledge import (
     OWN_VERDICT,
     YES_NO_FORMS,
@@ -230,12 +230,42 @@ def test_a_forbidding_topics_no_answers_only_the_question_whether_you_may():
             assert opening is None or not opening.startswith("No"), (topic.id, form)
 
 
-def test_a_consequence_question_is_never_told_no():
-    """The policy never says a breach cannot lead to discipline."""
+def test_a_consequence_question_is_told_no_only_about_a_case_a_rule_grants():
+    """The policy never says a breach cannot lead to discipline; a case a rule allows is
+    acceptable, so asking whether it gets one in trouble is answered "No."."""
     for topic in knowledge_base().topics:
         for source in (topic, *topic.rules):
             opening = source.openings.get("consequence")
-            assert opening is None or opening.startswith("Yes"), topic.id
+            if opening == OWN_VERDICT:  # its condition: "Only what could be ..."
+                assert source.verdict == "conditional", topic.id
+            elif opening and opening.startswith("No"):
+                assert source in topic.rules and source.verdict == "yes", topic.id
+            else:
+                assert opening is None or opening.startswith("Yes"), topic.id
+
+
+# an opening followed by another verdict or by a condition ("Yes. Only with permission.",
+# "Yes, it can. Only what ...", "No. Yes, ...")
+CONTRADICTORY_START = re.compile(r"(?:Yes|No)\b[^.]*\.\s+(?:Yes|No|Only|Not)\b")
+
+
+@pytest.mark.parametrize("topic", knowledge_base().topics, ids=lambda topic: topic.id)
+def test_every_reply_reads_as_one_answer_after_its_opening(topic):
+    """Every topic and rule, asked in every form and whether it is against the rules: the
+    answer after a form's opening opens with neither a verdict nor a condition of its own."""
+    for source in (topic, *topic.rules):
+        replies = [opened_for(form, source.answer, source.openings) for form in YES_NO_FORMS]
+        replies.append(against_the_rules(source.answer, source.verdict))
+        for reply in replies:
+            assert not CONTRADICTORY_START.match(reply), (topic.id, reply[:80])
+
+
+def test_the_opening_of_another_form_stands_in_for_the_answers_condition():
+    """ "Do I need to ask the people in the background?" is answered "Yes.", then what to ask."""
+    topic = knowledge_base().topic("photo_permission")
+    assert topic and topic.answer.startswith("Only with permission.")
+    reply = opened_for("obligation", topic.answer, topic.openings)
+    assert reply.startswith("Yes. If you use a photograph you took yourself, get permission")
 
 
 def rule_of(topic_id: str, situation: str) -> Rule:
@@ -251,9 +281,18 @@ def test_a_restricting_rule_keeps_its_topics_other_openings():
     assert rule.openings["permission"] == OWN_VERDICT
 
 
-def test_a_granting_rule_does_not_take_its_topics_consequence():
+def test_a_granting_rule_answers_a_consequence_question_no():
     """On a break (paragraph 20) personal use is allowed: "could it get me in trouble?" is
-    not answered with the topic's "Yes, in the case of misuse."."""
+    answered "No.", not with the topic's "Yes, in the case of misuse."."""
     rule = rule_of("personal_use_at_work", "circumstances.on_a_break")
-    assert rule.openings.get("consequence") is None
-    assert not opened_for("consequence", rule.answer, rule.openings).startswith("Yes")
+    assert rule.openings.get("consequence") == "No."
+    reply = opened_for("consequence", rule.answer, rule.openings)
+    assert reply.startswith("No. Personal social media use should take place during designated")
+
+
+def test_the_crest_a_network_fills_in_gets_no_one_in_trouble():
+    """Paragraph 23: "LinkedIn put the City crest next to my job. Will I get in trouble?"."""
+    rule = rule_of("crest_logo_personal", "circumstances.network_fills_logo")
+    reply = opened_for("consequence", rule.answer, rule.openings)
+    assert reply.startswith("No. It is acceptable where the social network fills the logo in")
+    assert against_the_rules(rule.answer, rule.verdict).startswith("No. It is acceptable")

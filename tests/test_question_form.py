@@ -99,7 +99,7 @@ def reply(question, intent, form, confidence=0.9, entities=()):
             "can they withdraw my access to social media at work?",
             "ask_personal_use_at_work",
             "consequence",
-            "Yes, in the case of misuse.",
+            "Yes. Access to social media from City Corporation premises",
         ),
         (
             "does our team account have to follow house style?",
@@ -276,7 +276,11 @@ def test_a_follow_up_keeps_the_verdict_of_the_question_it_repeats():
             "ask_contact_with_pupils",
             "Yes. Under no circumstances",
         ),
-        ("do I need permission before opening a team page?", "ask_create_work_account", "Yes."),
+        (
+            "do I need permission before opening a team page?",
+            "ask_create_work_account",
+            "Yes, from your departmental Chief Officer and the Digital Communications Manager.",
+        ),
         ("should the library feed stop posting in an emergency?", "ask_crisis", "Yes."),
         # doing the act itself: the permission answer
         (
@@ -357,15 +361,15 @@ def test_the_question_s_own_words_decide_its_polarity(question, intent, form, en
 
 
 def test_a_rule_that_grants_is_not_told_what_breaking_its_topic_leads_to():
-    """On a designated break personal use is allowed (paragraph 20): no "Yes, in the case
-    of misuse."."""
+    """On a designated break personal use is allowed (paragraph 20): "No.", not "Yes, in the
+    case of misuse."."""
     answer = reply(
         "could using instagram on my lunch break get me in trouble?",
         "ask_personal_use_at_work",
         "consequence",
         entities=[situation("circumstances.on_a_break")],
     )
-    assert not answer.startswith(("Yes", "No"))
+    assert answer.startswith("No. Personal social media use should take place during")
 
 
 @pytest.mark.parametrize(
@@ -385,7 +389,7 @@ def test_a_rule_that_grants_is_not_told_what_breaking_its_topic_leads_to():
         (
             "is it required that everyone in the photo has agreed?",
             "ask_photo_permission",
-            "Yes. Only with permission.",
+            "Yes. If you use a photograph you took yourself, get permission",
         ),
     ],
 )

@@ -12,6 +12,7 @@ from actions.knowledge import knowledge_base
 from addons.off_topic import (
     OffTopicDetector,
     fit_off_topic,
+    off_topic_part,
     off_topic_probability,
     partly_covered,
 )
@@ -66,6 +67,21 @@ def test_the_component_adds_one_off_topic_entity_with_its_probability():
     [message] = detector.process([Message(data={"text": "can I expense a ring light"})])
     [found] = [e for e in message.get("entities") if e["entity"] == "off_topic"]
     assert found["extractor"] == "OffTopicDetector" and 0.5 <= found["confidence"] <= 1
+    assert (found["value"], found["start"], found["end"]) == ("whole", 0, 26)
+
+
+def test_an_off_topic_clause_of_a_policy_question_is_marked_as_that_clause():
+    course = "how do i book a place on the photography course"
+    question = f"can the school share photos of pupils from the concert on instagram, and {course}"
+    part = off_topic_part(model(), question)
+    assert part.kind == "clause" and question[part.start : part.end] == course
+    assert part.probability == off_topic_probability(model(), question) >= 0.5
+
+
+def test_a_question_off_topic_as_a_whole_is_marked_whole():
+    question = "can I use ChatGPT to draft the posts for the library's official account"
+    part = off_topic_part(model(), question)
+    assert (part.kind, part.start, part.end) == ("whole", 0, len(question))
 
 
 def test_partly_covered_examples_name_topics_and_are_held_out():
