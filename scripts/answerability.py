@@ -13,7 +13,8 @@ held-out questions the classifier puts on a topic:
   it would do that to; off (1.01) when it never catches more than it costs;
 - `decline` (with `decline_margin`, the topic's lead over out_of_scope): the off_topic
   probability at which the held-out out-of-scope questions it would decline most outnumber
-  the in-scope and partly covered ones it would decline (the partly covered messages are
+  the in-scope and partly covered ones it would decline, each of those weighing
+  DECLINE_COST (the partly covered messages are
   ranked by each fold's classifier too, so only those it puts on a topic within the margin
   count);
 - `partly_margin`: of the held-out questions ranked out_of_scope first, the widest lead
@@ -50,6 +51,10 @@ SEED = 20261128
 # the share of the held-out out-of-scope questions ranked first out_of_scope that may get a
 # topic's answer in part
 PARTLY_COST = 0.02
+# declining a question the policy answers loses the whole answer, while a near miss not
+# declined still says the policy covers only part and sends the rest to Human Resources: a
+# declined in-scope or partly covered question weighs as much as this many near misses caught
+DECLINE_COST = 3
 # a threshold no probability reaches: the answerability check is off
 OFF = 1.01
 MARGINS = (0.05, 0.1, 0.2, 0.3, 1.0)
@@ -167,17 +172,23 @@ def held_out_off_topic(
 
 
 def best_threshold(
-    caught: np.ndarray, lost: np.ndarray, scores: np.ndarray, extra: np.ndarray | None = None
+    caught: np.ndarray,
+    lost: np.ndarray,
+    scores: np.ndarray,
+    extra: np.ndarray | None = None,
+    cost: int = 1,
 ) -> float:
     """The lowest threshold on `scores` at which the questions it catches outnumber the
-    ones it costs by the most; OFF when none does. `extra` scores more questions, caught
-    when positive and lost when negative (+1 / -1 each)."""
+    ones it costs (each weighing `cost`) by the most; OFF when none does. `extra` scores more
+    questions, caught when positive and lost when negative (+1 / -cost each)."""
     chosen, best = OFF, 0
     more = np.zeros((0, 2)) if extra is None else extra
     for threshold in np.round(np.arange(0.05, 1.0, 0.01), 2):
         reached = scores >= threshold
-        net = int(np.sum(caught & reached)) - int(np.sum(lost & reached))
-        net += int(np.sum(more[more[:, 0] >= threshold, 1]))
+        net = int(np.sum(caught & reached)) - cost * int(np.sum(lost & reached))
+        extra_reached = more[more[:, 0] >= threshold, 1]
+        net += int(np.sum(extra_reached[extra_reached > 0]))
+        net -= cost * int(np.sum(extra_reached < 0))
         if net > best:
             chosen, best = round(float(threshold), 2), net
     return chosen
@@ -229,10 +240,13 @@ def choose(
         near = lead < candidate_margin
         partly_near = partly_on_topic & (partly_lead < candidate_margin)
         partly_lost = np.column_stack([partly_scores[partly_near], -np.ones(partly_near.sum())])
-        threshold = best_threshold(slipped & near, in_scope & near, off_score, partly_lost)
+        threshold = best_threshold(
+            slipped & near, in_scope & near, off_score, partly_lost, DECLINE_COST
+        )
         reached = near & (off_score >= threshold)
-        gain = int(np.sum(slipped & reached)) - int(np.sum(in_scope & reached))
-        gain -= int(np.sum(partly_near & (partly_scores >= threshold)))
+        lost = int(np.sum(in_scope & reached))
+        lost += int(np.sum(partly_near & (partly_scores >= threshold)))
+        gain = int(np.sum(slipped & reached)) - DECLINE_COST * lost
         if gain > net:
             decline, margin, net = threshold, candidate_margin, gain
     partly_margin, recovered = widest_margin(probabilities, labels, intents, off, topics)

@@ -1,6 +1,7 @@
 """How python -m scripts.answerability chooses its thresholds from held-out scores: the
 partly covered messages count as caught when answered in part and as lost when declined,
-which only those the classifier puts on a topic within the decline margin would be."""
+which only those the classifier puts on a topic within the decline margin would be; declining
+a question the policy answers weighs more than catching a near miss."""
 
 import numpy as np
 
@@ -46,4 +47,13 @@ def test_partly_covered_messages_as_narrowly_on_the_topic_keep_the_decline_off()
     partly = np.array([0.97, 0.98, 0.99, 0.99])
     partly_probabilities = np.array([[0.6, 0.4]] * 4)
     chosen = choose(PROBABILITIES, LABELS, INTENTS, OFF_TOPIC, partly, partly_probabilities)
+    assert chosen["thresholds"]["decline"] == 1.01
+
+
+def test_a_declined_in_scope_question_outweighs_more_than_one_near_miss_caught():
+    # two near misses caught at the price of one in-scope question declined: not worth it
+    probabilities = np.array([[0.9, 0.1]] * 9 + [[0.6, 0.4]] * 3 + [[0.6, 0.4]])
+    intents = ["ask_crisis"] * 9 + ["out_of_scope"] * 2 + ["ask_crisis"] * 2
+    off_topic = np.array([0.1] * 9 + [0.95] * 2 + [0.2, 0.95])
+    chosen = choose(probabilities, LABELS, intents, off_topic, np.array([]), np.zeros((0, 2)))
     assert chosen["thresholds"]["decline"] == 1.01
