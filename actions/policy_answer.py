@@ -81,6 +81,9 @@ VAGUE_OPENING = re.compile(
     r"|queries)|tell me|a question|question) (about|on|regarding|around|re)\b"
 )
 FOLLOW_UP_WORDS = 8
+# a message the classifier could not place is a follow-up up to this length when it states
+# a case of the previous rule ("they also want us to promote them on the market's instagram")
+UNPLACED_FOLLOW_UP_WORDS = 16
 # an unplaced message this short sharing this many distinctive words with the previous
 # answer asks about that answer's rule
 ECHO_WORDS = 12
@@ -221,18 +224,32 @@ def sure_of_a_concern(message: dict[str, Any]) -> bool:
     return bool(topic and topic.safeguarding) and intent.get("confidence", 0) >= SURE_OF_A_CONCERN
 
 
-def changes_situation(message: dict[str, Any], previous: Topic) -> bool:
-    """Whether a short message only states a case the previous answer's rule treats apart
-    ("there are kids in it" after a photo question, "it's for a receptionist role" after
-    one on screening candidates): the rule is answered again for that case. A safeguarding
-    concern, in its words or as the classifier is fairly sure of it, is never taken for one."""
-    if len((message.get("text") or "").split()) > FOLLOW_UP_WORDS:
+def changes_situation(
+    message: dict[str, Any], previous: Topic, words: int = FOLLOW_UP_WORDS
+) -> bool:
+    """Whether a message of at most `words` words only states a case the previous answer's
+    rule treats apart ("there are kids in it" after a photo question, "it's for a receptionist
+    role" after one on screening candidates): the rule is answered again for that case. A
+    safeguarding concern, in its words or as the classifier is fairly sure of it, is never
+    taken for one."""
+    if len((message.get("text") or "").split()) > words:
         return False
     if is_safeguarding_message(message) or sure_of_a_concern(message):
         return False
     entities = message_entities(message)
     named = entities.get(SITUATION_ENTITY, set()) | entities.get("person", set())
     return bool(named & rule_conditions(previous))
+
+
+def case_of_another_rule(message: dict[str, Any], previous: Topic) -> Topic | None:
+    """The one other topic whose rules treat apart a situation a follow-up states and the
+    previous rule does not: the follow-up changes the case so that another rule answers it
+    ("what if I use a fake name?" after privacy settings is the anonymity rule; "and me? I'm
+    in marketing but not sure I'm authorised" after partner organisations, the rule on who
+    may post from official accounts). A situation several topics treat apart names none."""
+    named = message_entities(message).get(SITUATION_ENTITY, set()) - rule_conditions(previous)
+    owners = [t for t in knowledge_base().topics if t != previous and named & rule_conditions(t)]
+    return owners[0] if len(owners) == 1 else None
 
 
 def continues(message: dict[str, Any], previous: Topic) -> bool:
@@ -430,13 +447,14 @@ def continuation(
     message: dict[str, Any], previous: Topic, tracker: Tracker
 ) -> tuple[Topic, str | None, dict[str, Any]]:
     """The topic, form and message to answer a follow-up of the `previous` answer with:
-    what breaking any rule leads to ("could that get me disciplined?"), where the previous
-    rule's situation does not apply, or the previous rule for the situation so far changed
-    by this message."""
+    what breaking any rule leads to ("could that get me disciplined?"), or the previous
+    question asked again for the situation so far changed by this message, under the rule
+    that treats the new case apart (the previous one unless another does)."""
     if asks_consequences(message):
         topic = knowledge_base().known_topic(CONSEQUENCES_TOPIC)
         return topic, own_question_form(message) or CONSEQUENCE_FORM, message
-    return previous, follow_up_form(message, tracker), with_situation(message, tracker)
+    topic = case_of_another_rule(message, previous) or previous
+    return topic, follow_up_form(message, tracker), with_situation(message, tracker)
 
 
 class ActionAnswerPolicy(Action):
