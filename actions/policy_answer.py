@@ -65,6 +65,10 @@ SURE_OF_A_CONCERN = 0.5
 # a pronoun or facet in a message the classifier takes this surely for another topic refers
 # to that topic, not to the previous answer
 SURE_OF_ITS_OWN_TOPIC = 0.5
+# a new case the classifier takes this surely for another topic is a subject of its own ("and
+# my own photo of people at the event?" after copyright); less surely, it is the previous
+# rule's case ("even if my account is private?" after a question on naming one's employer)
+SURE_OF_A_NEW_SUBJECT = 0.75
 # what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
 CONSEQUENCES_TOPIC = "disciplinary_consequences"
 CONSEQUENCE_FACET = "consequence"
@@ -281,8 +285,9 @@ def is_elliptical(message: dict[str, Any], previous: Topic | None = None) -> boo
     than those the `previous` rule treats apart, and no safeguarding concern. A pronoun or a
     facet the classifier places surely on another topic belongs to that topic ("could they
     check if I'm on it all afternoon?" after a question on personal use asks about
-    monitoring); a new case keeps the previous rule, and what breaking it leads to goes to
-    the consequences whatever the classifier says."""
+    monitoring), and so does a new case the classifier is very sure of ("and my own photo of
+    people at the event?" after copyright); what breaking the rule leads to goes to the
+    consequences whatever the classifier says."""
     entities = message_entities(message)
     people = entities.get("person", set()) - (rule_conditions(previous) if previous else set())
     if entities.get("asset") or people or is_safeguarding_message(message):
@@ -290,16 +295,20 @@ def is_elliptical(message: dict[str, Any], previous: Topic | None = None) -> boo
     kind = follow_up_kind(message)
     if kind == STANDS_ALONE:
         return False
-    return kind == NEW_CASE or asks_consequences(message) or not placed_elsewhere(message, previous)
+    if asks_consequences(message):
+        return True
+    sure = SURE_OF_A_NEW_SUBJECT if kind == NEW_CASE else SURE_OF_ITS_OWN_TOPIC
+    return not placed_elsewhere(message, previous, sure)
 
 
-def placed_elsewhere(message: dict[str, Any], previous: Topic | None) -> bool:
-    """Whether the classifier places the message at least fairly surely on a policy topic
+def placed_elsewhere(
+    message: dict[str, Any], previous: Topic | None, sure: float = SURE_OF_ITS_OWN_TOPIC
+) -> bool:
+    """Whether the classifier places the message at least this `sure`ly on a policy topic
     other than `previous`."""
     intent = message.get("intent") or {}
     topic = knowledge_base().topic_for_intent(intent.get("name"))
-    sure = intent.get("confidence", 0) >= SURE_OF_ITS_OWN_TOPIC
-    return bool(topic and topic != previous and sure)
+    return bool(topic and topic != previous and intent.get("confidence", 0) >= sure)
 
 
 def stems(text: str) -> set[str]:
