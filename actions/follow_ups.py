@@ -41,8 +41,6 @@ from actions.policy_answer import (
     is_safeguarding_message,
     message_entities,
     remember_answer,
-    rule_stems,
-    stems,
     utter_topics,
     with_situation,
 )
@@ -59,13 +57,6 @@ WH_FORM = "wh"
 ASSET_TOPIC = "crest_logo_personal"
 
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-# the words of a question asking where the policy says something or for its words, which name
-# no subject of their own ("which paragraph says that?", "quote the exact wording")
-WHERE_SAID_STEMS = stems(
-    "paragraph paragraphs quote quoted quoting section sections sentence wording words exact "
-    "exactly text says saying said tell tells mention mentioned mentions again please show give "
-    "whole relevant number part bit rule rules written where"
-)
 
 
 def previous_topics(tracker: Tracker) -> list[Topic]:
@@ -325,33 +316,12 @@ class ActionExplainWhy(AboutPreviousAnswer):
         return [{"text": reason(topic, headed=len(topics) > 1)} for topic in topics]
 
 
-def subject_named(message: dict[str, Any], previous: list[Topic]) -> Topic | None:
-    """The topic a question about where the policy says something names when it is not the
-    previous answer's ("which paragraph was the one about fake names?" after privacy
-    settings): the message has words of its own, none of them in the previous answers, and
-    the classifier ranks another policy topic first."""
-    own = stems(message.get("text") or "") - WHERE_SAID_STEMS
-    if not own or any(own & rule_stems(topic) for topic in previous):
-        return None
-    kb = knowledge_base()
-    ranked = (kb.topic_for_intent(i.get("name")) for i in message.get("intent_ranking") or [])
-    first = next((topic for topic in ranked if topic), None)
-    return first if first and first not in previous else None
-
-
-def paras_asked(tracker: Tracker) -> tuple[Topic | None, list[int]]:
-    """The paragraphs a question about where the policy says something asks for: those of
-    the topic it names, or the previous answer's."""
-    named = subject_named(tracker.latest_message, previous_topics(tracker))
-    return (named, list(named.paras)) if named else (None, previous_paras(tracker))
-
-
 class ActionQuoteParagraphs(AboutPreviousAnswer):
     def name(self) -> str:
         return "action_quote_paragraphs"
 
     def replies(self, tracker: Tracker) -> list[dict[str, Any]]:
-        return [{"text": quotation(number)} for number in paras_asked(tracker)[1]]
+        return [{"text": quotation(number)} for number in previous_paras(tracker)]
 
 
 class ActionNameParagraphs(AboutPreviousAnswer):
@@ -359,9 +329,8 @@ class ActionNameParagraphs(AboutPreviousAnswer):
         return "action_name_paragraphs"
 
     def replies(self, tracker: Tracker) -> list[dict[str, Any]]:
-        named, numbers = paras_asked(tracker)
+        numbers = previous_paras(tracker)
         if not numbers:
             return []
-        subject = f'The rule on "{named.title}" is in' if named else "That answer comes from"
-        text = f"{subject} {places(numbers)} of the Social Media Policy."
+        text = f"That answer comes from {places(numbers)} of the Social Media Policy."
         return [{"text": text, "buttons": [QUOTE_BUTTON]}]

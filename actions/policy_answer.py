@@ -325,12 +325,8 @@ def echoes_rule(message: dict[str, Any], topic: Topic) -> bool:
     text = message.get("text") or ""
     if len(text.split()) > ECHO_WORDS:
         return False
-    return len(stems(text) & rule_stems(topic)) >= ECHO_SHARED
-
-
-def rule_stems(topic: Topic) -> set[str]:
-    """The distinctive words of a topic's answer and of its rules' answers."""
-    return stems(" ".join([topic.answer, *(rule.answer for rule in topic.rules)]))
+    wording = " ".join([topic.answer, *(rule.answer for rule in topic.rules)])
+    return len(stems(text) & stems(wording)) >= ECHO_SHARED
 
 
 def asks_consequences(message: dict[str, Any]) -> bool:

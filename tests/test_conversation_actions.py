@@ -1024,37 +1024,3 @@ def test_asked_whether_the_act_just_described_breaks_the_policy_the_verdict_is_t
     )
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert texts(messages).startswith("Yes.")
-
-
-def where_said(text, intent, after, ranking):
-    tracker = follow_up(text, intent, after=after)
-    tracker.latest_message["intent_ranking"] = ranking
-    return tracker
-
-
-def test_which_paragraph_naming_another_subject_names_that_subjects_paragraphs():
-    ranking = [
-        {"name": "ask_which_paragraph", "confidence": 0.3},
-        {"name": "ask_anonymous_account", "confidence": 0.1},
-    ]
-    tracker = where_said(
-        "which paragraph covers pseudonyms?", "ask_which_paragraph", "privacy_settings", ranking
-    )
-    messages, _ = run(ActionNameParagraphs(), tracker)
-    assert texts(messages).startswith('The rule on "')
-    assert "25 (Personal Use)" in texts(messages)
-
-
-def test_which_paragraph_about_the_previous_answers_subject_names_its_paragraphs():
-    ranking = [
-        {"name": "ask_which_paragraph", "confidence": 0.3},
-        {"name": "ask_anonymous_account", "confidence": 0.1},
-    ]
-    tracker = where_said(
-        "which paragraph says privacy settings don't matter?",
-        "ask_which_paragraph",
-        "privacy_settings",
-        ranking,
-    )
-    messages, _ = run(ActionNameParagraphs(), tracker)
-    assert texts(messages).startswith("That answer comes from")
