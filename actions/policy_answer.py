@@ -78,6 +78,7 @@ WHY_FACET = "why"
 # "content.already_public") are kept per kind: "no, my personal account" replaces
 # "account.official" and keeps "content.already_public".
 SITUATION_ENTITIES = ("platform", "asset", "person", SITUATION_ENTITY)
+ACCOUNT_KIND = "account."
 KEPT = ("entity", "value", "confidence")
 # a message that names a subject without asking anything about it
 VAGUE_OPENING = re.compile(
@@ -250,8 +251,18 @@ def case_of_another_rule(message: dict[str, Any], previous: Topic) -> Topic | No
     previous rule does not: the follow-up changes the case so that another rule answers it
     ("what if I use a fake name?" after privacy settings is the anonymity rule; "and me? I'm
     in marketing but not sure I'm authorised" after partner organisations, the rule on who
-    may post from official accounts). A situation several topics treat apart names none."""
-    named = message_entities(message).get(SITUATION_ENTITY, set()) - rule_conditions(previous)
+    may post from official accounts). A situation several topics treat apart names none, nor
+    does the account (every question is asked of some account: "can I share it on the
+    school's Twitter then?" after a photo question is still the photo rule), nor a message
+    that also states a case of the previous rule ("can we retweet TfL though?" in a crisis)."""
+    conditions = rule_conditions(previous)
+    named = {
+        value
+        for value in message_entities(message).get(SITUATION_ENTITY, set())
+        if not value.startswith(ACCOUNT_KIND)
+    }
+    if named & conditions:
+        return None
     owners = [t for t in knowledge_base().topics if t != previous and named & rule_conditions(t)]
     return owners[0] if len(owners) == 1 else None
 

@@ -1024,3 +1024,26 @@ def test_asked_whether_the_act_just_described_breaks_the_policy_the_verdict_is_t
     )
     messages, _ = run(ActionAnswerPolicy(), tracker)
     assert texts(messages).startswith("Yes.")
+
+
+@pytest.mark.parametrize(
+    ("after", "named"),
+    [
+        ("photo_permission", ["account.official"]),
+        (
+            "crisis",
+            ["circumstances.doing_it_yourself", "circumstances.retweeting_official_sources"],
+        ),
+    ],
+)
+def test_an_account_or_a_case_of_the_previous_rule_keeps_the_previous_rule(after, named):
+    """Every question is asked of some account, and a message stating a case of the previous
+    rule goes on from it even if the classifier also finds another rule's case."""
+    tracker = follow_up(
+        "and on the other account, retweeting them?",
+        "follow_up_other",
+        after=after,
+        entities=[situation(name) for name in named],
+    )
+    _, events = run(ActionAnswerFollowUp(), tracker)
+    assert slot_values(events)["last_topic"] == after
