@@ -269,8 +269,12 @@ def case_of_another_rule(message: dict[str, Any], previous: Topic) -> Topic | No
 
 def continues(message: dict[str, Any], previous: Topic) -> bool:
     """Whether a message goes on from the previous answer's rule rather than asking a
-    question of its own."""
-    return changes_situation(message, previous) or is_elliptical(message, previous)
+    question of its own: also a new case that another rule treats apart, which asks the
+    previous question again under that rule ("what if I use a fake name?" after "my facebook
+    is private so I can say what I want, yeah?" is answered "No." from the anonymity rule)."""
+    if changes_situation(message, previous) or is_elliptical(message, previous):
+        return True
+    return follow_up_kind(message) == NEW_CASE and bool(case_of_another_rule(message, previous))
 
 
 def follow_up_kind(message: dict[str, Any]) -> str:

@@ -472,7 +472,8 @@ def test_a_follow_up_naming_another_person_replaces_the_previous_one():
 
 def test_a_short_follow_up_classified_elsewhere_stays_with_the_previous_rule():
     slots = {"last_topic": "policy_when_applies", "last_topics": ["policy_when_applies"]}
-    tracker = tracker_for("even on my own phone?", "ask_personal_use_at_work", slots=slots)
+    # a new case the classifier is fairly, not very, sure of elsewhere (SURE_OF_A_NEW_SUBJECT)
+    tracker = tracker_for("even on my own phone?", "ask_personal_use_at_work", 0.6, slots=slots)
     messages, events = run(ActionAnswerPolicy(), tracker)
     assert texts(messages).startswith("Yes.") and 8 in cited_paragraphs(texts(messages))
     assert slot_values(events)["last_topic"] == "policy_when_applies"
@@ -963,6 +964,7 @@ def test_a_follow_up_stating_a_case_another_rule_treats_apart_gets_that_rule():
     )
     messages, events = run(ActionAnswerPolicy(), tracker)
     assert 25 in cited_paragraphs(texts(messages))
+    assert texts(messages).startswith("No.")
     assert slot_values(events)["last_topic"] == "anonymous_account"
 
 
