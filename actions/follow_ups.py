@@ -28,8 +28,11 @@ from actions.knowledge import (
 )
 from actions.policy_answer import (
     CONSEQUENCES_TOPIC,
+    UNPLACED_FOLLOW_UP_WORDS,
     WHY_FACET,
     asks_consequences,
+    case_of_another_rule,
+    changes_situation,
     close_answer,
     continues,
     echoes_rule,
@@ -154,8 +157,9 @@ class ActionAnswerFollowUp(Action):
         if is_safeguarding_message(tracker.latest_message):
             # "and what about friending a pupil?" is a concern of its own, not the old rule
             return answer_safeguarding(dispatcher, tracker, tracker.latest_message)
-        topic = asset_topic(tracker.latest_message) or topics[0]
-        message = with_situation(tracker.latest_message, tracker)
+        message = tracker.latest_message
+        topic = asset_topic(message) or case_of_another_rule(message, topics[0]) or topics[0]
+        message = with_situation(message, tracker)
         return answer_again(dispatcher, tracker, message, topic)
 
 
@@ -250,18 +254,25 @@ def answer_facet(
 def goes_on_from(message: dict[str, Any], topic: Topic) -> bool:
     """Whether a message the classifier took for no policy question goes on from the
     previous answer's `topic`: it reads as a follow-up ("where can I get more specific
-    advice?") or shares distinctive words with that answer ("what would count as a valid
-    reason to check?")."""
-    return continues(message, topic) or echoes_rule(message, topic)
+    advice?"), states a case of that answer's rule ("they also want us to promote them on
+    the market's instagram") or shares distinctive words with that answer ("what would count
+    as a valid reason to check?")."""
+    return (
+        continues(message, topic)
+        or changes_situation(message, topic, UNPLACED_FOLLOW_UP_WORDS)
+        or echoes_rule(message, topic)
+    )
 
 
 def answer_continuation(
     dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any], topic: Topic
 ) -> list[dict[str, Any]]:
     """A message the classifier took for no policy question that goes on from the previous
-    answer's `topic`: the facet it asks about, or the rule again for the changed situation."""
+    answer's `topic`: the facet it asks about, or the question again for the changed
+    situation, under the rule that treats the new case apart."""
     if facet_asked(message):
         return answer_facet(dispatcher, tracker, message, topic)
+    topic = case_of_another_rule(message, topic) or topic
     return answer_again(dispatcher, tracker, with_situation(message, tracker), topic)
 
 

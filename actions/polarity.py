@@ -39,10 +39,13 @@ COUNTS_AS = re.compile(
     r"|\ba form of\b|\bcovered\b"
 )
 # a question whether something is against the rules asks the permission question the other
-# way round: "is it a problem that LinkedIn added the logo?" is answered "No." (actions/answers.py)
+# way round: "is it a problem that LinkedIn added the logo?" is answered "No." (actions/answers.py),
+# "is that against the policy?" about a colleague's bullying posts "Yes."
 AGAINST_THE_RULES = re.compile(
     r"\b(?:(?:is|would|will) (?:it|that|this)(?: be)? an? (?:problem|issue|breach)"
-    r"|against the rules|a breach of)\b"
+    r"|against (?:the|this|our) (?:social media )?(?:rules|policy)|a breach of"
+    r"|(?:break|breaks|breaking|breach|breaches|breaching) (?:the|this) (?:social media )?"
+    r"(?:rules|policy))\b"
 )
 
 

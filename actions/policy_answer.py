@@ -77,6 +77,10 @@ SURE_OF_A_CONCERN = 0.5
 # a pronoun or facet in a message the classifier takes this surely for another topic refers
 # to that topic, not to the previous answer
 SURE_OF_ITS_OWN_TOPIC = 0.5
+# a new case the classifier takes this surely for another topic is a subject of its own ("and
+# my own photo of people at the event?" after copyright); less surely, it is the previous
+# rule's case ("even if my account is private?" after a question on naming one's employer)
+SURE_OF_A_NEW_SUBJECT = 0.75
 # what breaking a rule leads to is the same for every rule (paragraphs 29 and 30)
 CONSEQUENCES_TOPIC = "disciplinary_consequences"
 CONSEQUENCE_FACET = "consequence"
@@ -86,6 +90,7 @@ WHY_FACET = "why"
 # "content.already_public") are kept per kind: "no, my personal account" replaces
 # "account.official" and keeps "content.already_public".
 SITUATION_ENTITIES = ("platform", "asset", "person", SITUATION_ENTITY)
+ACCOUNT_KIND = "account."
 KEPT = ("entity", "value", "confidence")
 # a message that names a subject without asking anything about it
 VAGUE_OPENING = re.compile(
@@ -93,6 +98,9 @@ VAGUE_OPENING = re.compile(
     r"|queries)|tell me|a question|question) (about|on|regarding|around|re)\b"
 )
 FOLLOW_UP_WORDS = 8
+# a message the classifier could not place is a follow-up up to this length when it states
+# a case of the previous rule ("they also want us to promote them on the market's instagram")
+UNPLACED_FOLLOW_UP_WORDS = 16
 # an unplaced message this short sharing this many distinctive words with the previous
 # answer asks about that answer's rule
 ECHO_WORDS = 12
@@ -239,12 +247,15 @@ def sure_of_a_concern(message: dict[str, Any]) -> bool:
     return bool(topic and topic.safeguarding) and intent.get("confidence", 0) >= SURE_OF_A_CONCERN
 
 
-def changes_situation(message: dict[str, Any], previous: Topic) -> bool:
-    """Whether a short message only states a case the previous answer's rule treats apart
-    ("there are kids in it" after a photo question, "it's for a receptionist role" after
-    one on screening candidates): the rule is answered again for that case. A safeguarding
-    concern, in its words or as the classifier is fairly sure of it, is never taken for one."""
-    if len((message.get("text") or "").split()) > FOLLOW_UP_WORDS:
+def changes_situation(
+    message: dict[str, Any], previous: Topic, words: int = FOLLOW_UP_WORDS
+) -> bool:
+    """Whether a message of at most `words` words only states a case the previous answer's
+    rule treats apart ("there are kids in it" after a photo question, "it's for a receptionist
+    role" after one on screening candidates): the rule is answered again for that case. A
+    safeguarding concern, in its words or as the classifier is fairly sure of it, is never
+    taken for one."""
+    if len((message.get("text") or "").split()) > words:
         return False
     if is_safeguarding_message(message) or sure_of_a_concern(message):
         return False
@@ -253,10 +264,35 @@ def changes_situation(message: dict[str, Any], previous: Topic) -> bool:
     return bool(named & rule_conditions(previous))
 
 
+def case_of_another_rule(message: dict[str, Any], previous: Topic) -> Topic | None:
+    """The one other topic whose rules treat apart a situation a follow-up states and the
+    previous rule does not: the follow-up changes the case so that another rule answers it
+    ("what if I use a fake name?" after privacy settings is the anonymity rule; "and me? I'm
+    in marketing but not sure I'm authorised" after partner organisations, the rule on who
+    may post from official accounts). A situation several topics treat apart names none, nor
+    does the account (every question is asked of some account: "can I share it on the
+    school's Twitter then?" after a photo question is still the photo rule), nor a message
+    that also states a case of the previous rule ("can we retweet TfL though?" in a crisis)."""
+    conditions = rule_conditions(previous)
+    named = {
+        value
+        for value in message_entities(message).get(SITUATION_ENTITY, set())
+        if not value.startswith(ACCOUNT_KIND)
+    }
+    if named & conditions:
+        return None
+    owners = [t for t in knowledge_base().topics if t != previous and named & rule_conditions(t)]
+    return owners[0] if len(owners) == 1 else None
+
+
 def continues(message: dict[str, Any], previous: Topic) -> bool:
     """Whether a message goes on from the previous answer's rule rather than asking a
-    question of its own."""
-    return changes_situation(message, previous) or is_elliptical(message, previous)
+    question of its own: also a new case that another rule treats apart, which asks the
+    previous question again under that rule ("what if I use a fake name?" after "my facebook
+    is private so I can say what I want, yeah?" is answered "No." from the anonymity rule)."""
+    if changes_situation(message, previous) or is_elliptical(message, previous):
+        return True
+    return follow_up_kind(message) == NEW_CASE and bool(case_of_another_rule(message, previous))
 
 
 def follow_up_kind(message: dict[str, Any]) -> str:
@@ -282,8 +318,9 @@ def is_elliptical(message: dict[str, Any], previous: Topic | None = None) -> boo
     than those the `previous` rule treats apart, and no safeguarding concern. A pronoun or a
     facet the classifier places surely on another topic belongs to that topic ("could they
     check if I'm on it all afternoon?" after a question on personal use asks about
-    monitoring); a new case keeps the previous rule, and what breaking it leads to goes to
-    the consequences whatever the classifier says."""
+    monitoring), and so does a new case the classifier is very sure of ("and my own photo of
+    people at the event?" after copyright); what breaking the rule leads to goes to the
+    consequences whatever the classifier says."""
     entities = message_entities(message)
     people = entities.get("person", set()) - (rule_conditions(previous) if previous else set())
     if entities.get("asset") or people or is_safeguarding_message(message):
@@ -291,16 +328,20 @@ def is_elliptical(message: dict[str, Any], previous: Topic | None = None) -> boo
     kind = follow_up_kind(message)
     if kind == STANDS_ALONE:
         return False
-    return kind == NEW_CASE or asks_consequences(message) or not placed_elsewhere(message, previous)
+    if asks_consequences(message):
+        return True
+    sure = SURE_OF_A_NEW_SUBJECT if kind == NEW_CASE else SURE_OF_ITS_OWN_TOPIC
+    return not placed_elsewhere(message, previous, sure)
 
 
-def placed_elsewhere(message: dict[str, Any], previous: Topic | None) -> bool:
-    """Whether the classifier places the message at least fairly surely on a policy topic
+def placed_elsewhere(
+    message: dict[str, Any], previous: Topic | None, sure: float = SURE_OF_ITS_OWN_TOPIC
+) -> bool:
+    """Whether the classifier places the message at least this `sure`ly on a policy topic
     other than `previous`."""
     intent = message.get("intent") or {}
     topic = knowledge_base().topic_for_intent(intent.get("name"))
-    sure = intent.get("confidence", 0) >= SURE_OF_ITS_OWN_TOPIC
-    return bool(topic and topic != previous and sure)
+    return bool(topic and topic != previous and intent.get("confidence", 0) >= sure)
 
 
 def stems(text: str) -> set[str]:
@@ -448,13 +489,14 @@ def continuation(
     message: dict[str, Any], previous: Topic, tracker: Tracker
 ) -> tuple[Topic, str | None, dict[str, Any]]:
     """The topic, form and message to answer a follow-up of the `previous` answer with:
-    what breaking any rule leads to ("could that get me disciplined?"), where the previous
-    rule's situation does not apply, or the previous rule for the situation so far changed
-    by this message."""
+    what breaking any rule leads to ("could that get me disciplined?"), or the previous
+    question asked again for the situation so far changed by this message, under the rule
+    that treats the new case apart (the previous one unless another does)."""
     if asks_consequences(message):
         topic = knowledge_base().known_topic(CONSEQUENCES_TOPIC)
         return topic, own_question_form(message) or CONSEQUENCE_FORM, message
-    return previous, follow_up_form(message, tracker), with_situation(message, tracker)
+    topic = case_of_another_rule(message, previous) or previous
+    return topic, follow_up_form(message, tracker), with_situation(message, tracker)
 
 
 def extent_covered(message: dict[str, Any], topic: Topic) -> str:

@@ -40,4 +40,7 @@ def test_the_question_s_words_correct_its_classified_form(form, question, asked)
 def test_a_question_whether_something_is_against_the_rules_is_recognised():
     assert asks_against_the_rules("Is it a problem that LinkedIn added the logo?")
     assert asks_against_the_rules("would that be against the rules?")
+    assert asks_against_the_rules("he keeps posting nasty comments, is that against the policy?")
+    assert asks_against_the_rules("would it break the social media policy?")
+    assert not asks_against_the_rules("what does the policy say against bullying?")
     assert not asks_against_the_rules("I have a problem with a colleague, can I post about it?")
