@@ -23,6 +23,7 @@ from actions.answers import (
     reason,
 )
 from actions.ask_back import ask_back
+from actions.claims import claim_asked
 from actions.contacts import configured_contacts
 from actions.feedback import reads_as_question
 from actions.knowledge import (
@@ -135,10 +136,11 @@ def utter_topics(
     partly: bool = False,
 ) -> list[dict[str, Any]]:
     """Answers each of `topics` for the latest message, opened for the question's `form`
-    (by default the message's own), and remembers what was answered. The safeguarding
-    escalation is given once, not after every answer. When the policy covers the question
-    only `partly`, the first answer says so and hands the rest to Human Resources; when the
-    first opens with a condition the question leaves open, it asks which case applies."""
+    (by default the message's own) or for the claim it asks about, and remembers what was
+    answered. The safeguarding escalation is given once, not after every answer. When the
+    policy covers the question only `partly`, the first answer says so and hands the rest to
+    Human Resources; when the first opens with a condition the question leaves open, it asks
+    which case applies."""
     kb, contacts = knowledge_base(), configured_contacts()
     text, entities = message.get("text") or "", message_entities(message)
     form = form or own_question_form(message)
@@ -147,7 +149,9 @@ def utter_topics(
     escalated_elsewhere = any(topic.safeguarding for topic in topics)
     for position, topic in enumerate(topics):
         escalate_mentions = position == 0 and not escalated_elsewhere
-        reply = policy_answer(kb, topic, text, entities, contacts, escalate_mentions, form)
+        reply = policy_answer(
+            kb, topic, text, entities, contacts, escalate_mentions, form, claim_asked(message)
+        )
         if partly and position == 0:
             reply = partly_covered(reply)
         first_answer = first_answer or reply.messages[0]
