@@ -44,6 +44,11 @@ FOLLOW_UP_KINDS = (STANDS_ALONE, NEW_CASE, "pronoun", *(FACET_PREFIX + f for f i
 # A less sure kind counts as a question of its own (nine kinds: a guess gives about 0.11).
 FOLLOW_UP_CONFIDENCE = 0.5
 
+# The particular fact a yes/no question asks about (addons/claims.py), valued with the claim's
+# id (data/policy/claims.yml) and its probability; the confidence it is used at is chosen by
+# cross-validation and kept in that file (python -m scripts.claims).
+CLAIM_ENTITY = "claim"
+
 # What is wrong with input the assistant cannot read (addons/input_guard.py), one of the kinds
 # below; the clarify action gives the kind's reply.
 INPUT_PROBLEM_ENTITY = "input_problem"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from actions.claims import Claim
 from actions.contacts import contact_line
 from actions.knowledge import OWN_VERDICT, YES_NO_FORMS, KnowledgeBase, Topic, cite, contains_phrase
 from actions.polarity import asks_against_the_rules, form_asked
@@ -134,6 +135,22 @@ def opened_for(form: str | None, answer: str, openings: dict[str, str | None]) -
     return f"{opening} {without_condition(answer)}"
 
 
+def claim_answers(
+    claim: Claim | None, topic: Topic, form: str | None, text: str, escalate: bool
+) -> bool:
+    """Whether the claim a question asks about gives its answer's opening: a yes/no
+    question on the claim's own topic, not asking whether something is against the rules
+    (the claim says whether it holds, not whether it is allowed), and never in place of the
+    safeguarding escalation's answer."""
+    return (
+        claim is not None
+        and claim.topic == topic.id
+        and form in YES_NO_FORMS
+        and not asks_against_the_rules(text)
+        and not escalate
+    )
+
+
 def policy_answer(
     kb: KnowledgeBase,
     topic: Topic,
@@ -142,22 +159,28 @@ def policy_answer(
     contacts: dict[str, dict[str, str]],
     escalate_mentions: bool = True,
     form: str | None = None,
+    claim: Claim | None = None,
 ) -> Reply:
-    """The reply to a question on `topic`, opened for the question's `form`. The
-    safeguarding escalation comes with a safeguarding topic, and with any topic whose
-    question mentions a pupil's or vulnerable person's safety unless `escalate_mentions` is
-    off (another answer carries it)."""
+    """The reply to a question on `topic`, opened for the question's `form`, or with the
+    opening of the `claim` it asks about (its paragraphs cited first). The safeguarding
+    escalation comes with a safeguarding topic, and with any topic whose question mentions
+    a pupil's or vulnerable person's safety unless `escalate_mentions` is off (another
+    answer carries it)."""
     rule = next((r for r in topic.rules if r.matches(entities)), None)
     source = rule or topic
     form = form_asked(form, text)
-    if form in ("permission", "yes_no") and asks_against_the_rules(text):
-        answer = against_the_rules(source.answer, source.verdict)
-    else:
-        answer = opened_for(form, source.answer, source.openings)
     escalate = topic.safeguarding or (
         escalate_mentions and mentions_safeguarding(kb, text, entities)
     )
-    own = tuple(dict.fromkeys((rule.paras if rule else ()) + topic.paras))
+    claimed = claim if claim_answers(claim, topic, form, text, escalate) else None
+    if claimed:
+        answer = f"{claimed.opening} {without_verdict(source.answer)}"
+    elif form in ("permission", "yes_no") and asks_against_the_rules(text):
+        answer = against_the_rules(source.answer, source.verdict)
+    else:
+        answer = opened_for(form, source.answer, source.openings)
+    first = (claimed.paras if claimed else ()) + (rule.paras if rule else ())
+    own = tuple(dict.fromkeys(first + topic.paras))
     cited = own + (kb.safeguarding_paras if escalate else ())
     messages = [f"{answer}\n{source_line(cited)}"]
     if escalate:

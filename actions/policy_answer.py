@@ -31,6 +31,7 @@ from actions.answers import (
     reason,
 )
 from actions.ask_back import ask_back
+from actions.claims import claim_asked
 from actions.contacts import configured_contacts
 from actions.feedback import reads_as_question
 from actions.knowledge import (
@@ -156,12 +157,13 @@ def utter_topics(
     uncovered: tuple[int, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Answers each of `topics` for the latest message, opened for the question's `form`
-    (by default the message's own), and remembers what was answered. The safeguarding
-    escalation is given once, not after every answer. When the policy covers the question
-    only `partly`, the first answer says so and hands the rest to Human Resources: with no
-    verdict when the whole question is only partly covered, or as a whole answer to the
-    policy question when only its `uncovered` clause asks about something else. When the
-    first opens with a condition the question leaves open, it asks which case applies."""
+    (by default the message's own) or for the claim it asks about, and remembers what was
+    answered. The safeguarding escalation is given once, not after every answer. When the
+    policy covers the question only `partly`, the first answer says so and hands the rest to
+    Human Resources: with no verdict when the whole question is only partly covered, or as a
+    whole answer to the policy question when only its `uncovered` clause asks about something
+    else. When the first opens with a condition the question leaves open, it asks which case
+    applies."""
     kb, contacts = knowledge_base(), configured_contacts()
     text = covered_text(message.get("text") or "", uncovered)
     entities = message_entities(message)
@@ -173,7 +175,9 @@ def utter_topics(
     escalated_elsewhere = any(topic.safeguarding for topic in topics)
     for position, topic in enumerate(topics):
         escalate_mentions = position == 0 and not escalated_elsewhere
-        reply = policy_answer(kb, topic, text, entities, contacts, escalate_mentions, form)
+        reply = policy_answer(
+            kb, topic, text, entities, contacts, escalate_mentions, form, claim_asked(message)
+        )
         if partly and position == 0:
             reply = clause_for_hr(reply) if uncovered else partly_covered(reply)
         first_answer = first_answer or reply.messages[0]

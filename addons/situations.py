@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import yaml
@@ -147,6 +148,10 @@ class SituationModel:
     intercept: list[float]
     sentence_weight: float = SENTENCE_WEIGHT
 
+    # lbfgs; liblinear fits one binary regression several times faster, for a model of many
+    # labels over thousands of messages (the claims, addons/claims.py)
+    solver: ClassVar[str] = "lbfgs"
+
     @classmethod
     def fit(
         cls,
@@ -171,7 +176,7 @@ class SituationModel:
             )
             stated = [situation in examples[i].states for i in taught]
             regression = LogisticRegression(
-                C=REGULARISATION, class_weight="balanced", max_iter=2000
+                C=REGULARISATION, class_weight="balanced", max_iter=2000, solver=cls.solver
             )
             regression.fit(features, stated)
             coef.append([round(float(c), COEFFICIENT_DECIMALS) for c in regression.coef_[0]])

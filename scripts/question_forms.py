@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Callable
+from typing import Protocol
 
 from sklearn.metrics import classification_report
 from sklearn.model_selection import StratifiedKFold
@@ -21,17 +23,32 @@ from addons.question_form import FormModel, labelled_questions
 SEED = 20261130
 
 
+class Predictor(Protocol):
+    def predict(self, texts: list[str]) -> list[tuple[str, float]]: ...
+
+
+def scored_out_of_fold(
+    texts: list[str],
+    labels: list[str],
+    fit: Callable[[list[str], list[str]], Predictor],
+    folds: int = 5,
+) -> list[tuple[str, float]]:
+    """The label of each text and its probability, as predicted by a model `fit` on the
+    other folds only."""
+    scored = [("", 0.0)] * len(texts)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    for train, test in splitter.split(texts, labels):
+        fitted = fit([texts[i] for i in train], [labels[i] for i in train])
+        for i, prediction in zip(test, fitted.predict([texts[i] for i in test]), strict=True):
+            scored[i] = prediction
+    return scored
+
+
 def predicted_out_of_fold(
     texts: list[str], labels: list[str], model: type[FormModel] = FormModel, folds: int = 5
 ) -> list[str]:
     """The label of each text as predicted by a `model` fitted on the other folds only."""
-    predicted = [""] * len(texts)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-    for train, test in splitter.split(texts, labels):
-        fitted = model.fit([texts[i] for i in train], [labels[i] for i in train])
-        for i, (label, _) in zip(test, fitted.predict([texts[i] for i in test]), strict=True):
-            predicted[i] = label
-    return predicted
+    return [label for label, _ in scored_out_of_fold(texts, labels, model.fit, folds)]
 
 
 def cross_validated(folds: int = 5) -> tuple[list[str], list[str], list[str]]:

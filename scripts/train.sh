@@ -11,7 +11,7 @@ cd "$SMP_ROOT"
 inputs_fingerprint() {
     cat build/spacy-en-smp/fingerprint.txt addons/*.py contracts.py \
         data/policy/question_forms.yml data/policy/situations.yml data/policy/follow_ups.yml \
-        data/policy/off_topic.yml \
+        data/policy/off_topic.yml data/policy/claims.yml \
         | sha256sum | cut -c1-16
 }
 

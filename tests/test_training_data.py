@@ -5,7 +5,7 @@ import yaml
 from rasa_sdk.executor import ActionExecutor
 
 from actions.knowledge import knowledge_base, paragraphs
-from tests.data_files import CONVERSATION_SETS, ROOT, load, normalised
+from tests.data_files import CONVERSATION_SETS, ROOT, development_messages, load, normalised
 
 CONVERSATION_INTENTS = {"greet", "goodbye", "thank", "help", "bot_challenge", "out_of_scope"}
 FOLLOW_UP_INTENTS = {"follow_up_other", "ask_facet", "ask_why", "ask_quote", "ask_which_paragraph"}
@@ -109,3 +109,14 @@ def test_development_conversations_are_held_out(path):
         for turn in conversation["turns"]:
             if len(turn["say"].split()) >= HELD_OUT_WORDS:
                 assert normalised(turn["say"]) not in trained, turn["say"]
+
+
+def test_claim_examples_are_held_out_from_the_development_sets_and_training_data():
+    """The claim matcher learns the claims' examples against the training examples, and
+    never from a development set's message."""
+    asked = development_messages()
+    trained = {normalised(e) for examples in training_examples().values() for e in examples}
+    for claim in load("data/policy/claims.yml")["claims"]:
+        for example in claim["examples"]:
+            assert normalised(example) not in asked, example
+            assert normalised(example) not in trained, example
