@@ -13,11 +13,13 @@ QUESTION_SETS = (
     "tests/near_miss_set.yml",
     "tests/probe_set_2.yml",
     "tests/safeguarding_set.yml",
+    "tests/probe_set_3.yml",
 )
 CONVERSATION_SETS = (
     "tests/dev_conversations.yml",
     "tests/probe_conversations.yml",
     "tests/probe_conversations_2.yml",
+    "tests/probe_conversations_3.yml",
 )
 
 
