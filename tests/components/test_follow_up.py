@@ -44,6 +44,9 @@ def kind(text: str) -> str:
         ("how soon must i let them know?", "facet.when"),
         ("where would i get more detailed advice?", "facet.where"),
         ("would i get the sack for that?", "facet.consequence"),
+        ("anything more to bear in mind while we're at it?", "related"),
+        ("which paragraph deals with the logo rules?", "cites_another"),
+        ("which paragraph says that?", "pronoun"),
     ],
 )
 def test_an_unseen_follow_up_is_recognised_by_kind(message, expected):
