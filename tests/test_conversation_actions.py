@@ -1129,3 +1129,27 @@ def test_which_paragraph_is_that_still_names_the_previous_answers():
     )
     messages, events = run(ActionNameParagraphs(), tracker)
     assert texts(messages).startswith("That answer comes from paragraph 23 ") and events == []
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "opening"),
+    [
+        ("our DSL is on leave, may I contact the LADO myself?", "permission", "Yes. Contact"),
+        ("what if the DSL is the person?", "wh", "Contact"),
+    ],
+)
+def test_asked_whether_the_lado_will_do_the_answer_is_yes(text, form, opening):
+    entities = [{"entity": "question_form", "value": form, "confidence": 0.8}]
+    messages, _ = safeguarding_follow_up(text, "out_of_scope", entities=entities)
+    assert texts(messages).startswith(f"{opening} the Local Authority's Designated Officer")
+
+
+def test_a_yes_no_follow_up_takes_a_claim_of_the_previous_rule_the_matcher_is_less_sure_of():
+    slots = {"last_topic": "create_work_account", "last_topics": ["create_work_account"]}
+    entities = [
+        {"entity": "claim", "value": "chief_officer_decision_final", "confidence": 0.55},
+        {"entity": "question_form", "value": "yes_no", "confidence": 0.6},
+    ]
+    tracker = tracker_for("and can nobody overrule them?", "ask_facet", 0.3, entities, slots=slots)
+    messages, _ = run(ActionAnswerFacet(), tracker)
+    assert texts(messages).startswith("Yes") and 12 in cited_paragraphs(texts(messages))
