@@ -19,7 +19,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import reason, role_contacts, source_line
+from actions.ask_back import asked_which_case
 from actions.contacts import configured_contacts
+from actions.feedback import reads_as_question
 from actions.knowledge import (
     POLICY_DIR,
     Topic,
@@ -275,19 +277,29 @@ def answer_facet(
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
 
-def goes_on_from(message: dict[str, Any], topic: Topic) -> bool:
+def goes_on_from(message: dict[str, Any], topic: Topic, tracker: Tracker) -> bool:
     """Whether a message the classifier took for no policy question goes on from the
     previous answer's `topic`: it reads as a follow-up ("where can I get more specific
     advice?"), asks what else its subject holds ("anything else to watch out for?"), states a
-    case of that answer's rule ("they also want us to promote them on
-    the market's instagram") or shares distinctive words with that answer ("what would count
-    as a valid reason to check?")."""
+    case of that answer's rule ("they also want us to promote them on the market's
+    instagram") or answers the question which case it is ("they're of my team at the away
+    day"), or shares distinctive words with that answer ("what would count as a valid
+    reason to check?")."""
     return (
         continues(message, topic)
         or asks_related(message)
         or changes_situation(message, topic, UNPLACED_FOLLOW_UP_WORDS)
+        or answers_which_case(message, tracker)
         or echoes_rule(message, topic)
     )
+
+
+def answers_which_case(message: dict[str, Any], tracker: Tracker) -> bool:
+    """Whether a message states the case the previous answer asked about: a short statement
+    typed instead of a button."""
+    text = message.get("text") or ""
+    short = len(text.split()) <= UNPLACED_FOLLOW_UP_WORDS
+    return short and not reads_as_question(text) and asked_which_case(tracker)
 
 
 def answer_continuation(

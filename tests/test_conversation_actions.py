@@ -1153,3 +1153,31 @@ def test_a_yes_no_follow_up_takes_a_claim_of_the_previous_rule_the_matcher_is_le
     tracker = tracker_for("and can nobody overrule them?", "ask_facet", 0.3, entities, slots=slots)
     messages, _ = run(ActionAnswerFacet(), tracker)
     assert texts(messages).startswith("Yes") and 12 in cited_paragraphs(texts(messages))
+
+
+AFTER_PHOTO = {"last_topic": "photo_permission", "last_topics": ["photo_permission"]}
+ASKED_WHICH_CASE = {
+    "event": "bot",
+    "text": "Which is it?",
+    "data": {
+        "buttons": [
+            {"title": "No people in the photo", "payload": '/follow_up_other{"situation": "x"}'}
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize(("asked_back", "answered"), [(True, True), (False, False)])
+def test_a_statement_typed_instead_of_a_case_button_goes_on_from_the_answer(asked_back, answered):
+    earlier = [{"event": "user", "text": "can i post pictures"}]
+    earlier += [ASKED_WHICH_CASE] if asked_back else []
+    tracker = tracker_for(
+        "they're of my team at the away day",
+        "out_of_scope",
+        0.4,
+        slots=AFTER_PHOTO,
+        earlier_events=earlier,
+    )
+    messages, _ = run(ActionDeclineOutOfScope(), tracker)
+    assert (17 in cited_paragraphs(texts(messages))) == answered
+    assert ("doesn't cover" in texts(messages)) != answered
