@@ -77,10 +77,13 @@ def ask_back(
 def asked_which_case(tracker: Tracker) -> bool:
     """Whether the reply to the user's previous message asked which case applies, so that
     what they type now may be their answer ("they're of my team at the away day")."""
-    for event in reversed(tracker.events[:-1]):
+    users_seen = 0
+    for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return False
+            users_seen += 1
+            if users_seen == 2:
+                return False
         buttons = (event.get("data") or {}).get("buttons") or []
-        if any(b.get("payload", "").startswith(f"/{CASE_INTENT}") for b in buttons):
+        if users_seen and any(b.get("payload", "").startswith(f"/{CASE_INTENT}") for b in buttons):
             return True
     return False
