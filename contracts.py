@@ -40,8 +40,20 @@ STANDS_ALONE = "stands_alone"
 NEW_CASE = "new_case"
 FACET_PREFIX = "facet."
 FACETS = ("who", "when", "where", "likely", "why", "consequence")
-FOLLOW_UP_KINDS = (STANDS_ALONE, NEW_CASE, "pronoun", *(FACET_PREFIX + f for f in FACETS))
-# A less sure kind counts as a question of its own (nine kinds: a guess gives about 0.11).
+# Two more kinds go elsewhere than the previous rule: another matter of the same area
+# ("anything else to bear in mind?"), and the paragraphs of a subject the message names
+# ("which paragraph covers the crest?").
+RELATED = "related"
+CITES_ANOTHER = "cites_another"
+FOLLOW_UP_KINDS = (
+    STANDS_ALONE,
+    NEW_CASE,
+    "pronoun",
+    *(FACET_PREFIX + f for f in FACETS),
+    RELATED,
+    CITES_ANOTHER,
+)
+# A less sure kind counts as a question of its own (eleven kinds: a guess gives about 0.09).
 FOLLOW_UP_CONFIDENCE = 0.5
 
 # The particular fact a yes/no question asks about (addons/claims.py), valued with the claim's

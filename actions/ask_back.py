@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import yaml
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import POLICY_DIR, Topic
@@ -71,3 +72,18 @@ def ask_back(
     if cases := open_cases(topic, entities, answer):
         buttons = [case.button() for case in cases]
         dispatcher.utter_message(text=questions()[topic.id].ask, buttons=buttons)
+
+
+def asked_which_case(tracker: Tracker) -> bool:
+    """Whether the reply to the user's previous message asked which case applies, so that
+    what they type now may be their answer ("they're of my team at the away day")."""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen == 2:
+                return False
+        buttons = (event.get("data") or {}).get("buttons") or []
+        if users_seen and any(b.get("payload", "").startswith(f"/{CASE_INTENT}") for b in buttons):
+            return True
+    return False

@@ -15,6 +15,9 @@ from actions.knowledge import POLICY_DIR
 from contracts import CLAIM_ENTITY
 
 CLAIMS_FILE = POLICY_DIR / "claims.yml"
+# A follow-up is short and leans on the conversation, so the matcher is less sure of its
+# claim; that its claim is on the topic already answered is the evidence it lacks.
+FOLLOW_UP_CLAIM_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,13 @@ def claim_confidence() -> float:
     return float(_raw()["confidence"])
 
 
-def claim_asked(message: dict[str, Any]) -> Claim | None:
-    """The claim a message asks about, when the matcher is sure enough of it."""
+def claim_asked(message: dict[str, Any], follow_up: bool = False) -> Claim | None:
+    """The claim a message asks about, when the matcher is sure enough of it: less sure for
+    a `follow_up` of the previous answer, whose topic the claim must still be on ("is that
+    decision final?" after who approves a new account)."""
+    needed = min(FOLLOW_UP_CLAIM_CONFIDENCE, claim_confidence()) if follow_up else None
     for entity in message.get("entities") or []:
         if entity.get("entity") == CLAIM_ENTITY:
-            sure = entity.get("confidence", 0.0) >= claim_confidence()
+            sure = entity.get("confidence", 0.0) >= (needed or claim_confidence())
             return claims().get(str(entity.get("value"))) if sure else None
     return None

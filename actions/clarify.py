@@ -110,7 +110,7 @@ class ActionClarify(Action):
             events = utter_topics(dispatcher, message, asked)
             return events + close_answer(dispatcher, tracker, message, asked, [])
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
-        if previous and goes_on_from(message, previous):
+        if previous and goes_on_from(message, previous, tracker):
             return answer_continuation(dispatcher, tracker, message, previous)
         if asked_back_last_turn(tracker):
             for text in handover(knowledge_base()):

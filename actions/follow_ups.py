@@ -15,10 +15,13 @@ from typing import Any
 
 import yaml
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import reason, role_contacts, source_line
+from actions.ask_back import asked_which_case
 from actions.contacts import configured_contacts
+from actions.feedback import reads_as_question
 from actions.knowledge import (
     POLICY_DIR,
     Topic,
@@ -31,6 +34,7 @@ from actions.policy_answer import (
     UNPLACED_FOLLOW_UP_WORDS,
     WHY_FACET,
     asks_consequences,
+    asks_related,
     case_of_another_rule,
     changes_situation,
     close_answer,
@@ -38,12 +42,16 @@ from actions.policy_answer import (
     echoes_rule,
     facet_asked,
     follow_up_form,
+    follow_up_kind,
     is_safeguarding_message,
     message_entities,
+    ranked_topics,
+    related_topic,
     remember_answer,
     utter_topics,
     with_situation,
 )
+from contracts import CITES_ANOTHER
 
 NO_CONTEXT = (
     "I haven't answered a question in this conversation yet, so I'm not sure what you mean. "
@@ -55,6 +63,10 @@ WH_FORM = "wh"
 # the only rule on the crest, coat of arms and logos (paragraph 23, with 11 and 15 for official
 # accounts)
 ASSET_TOPIC = "crest_logo_personal"
+
+# the least confidence at which the classifier's best topic is taken for the subject a
+# citation request names ("which paragraph covers fake names?")
+NAMED_SUBJECT_CONFIDENCE = 0.05
 
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
@@ -104,7 +116,7 @@ def answer_again(
     """The previous answer's topic answered again for the situation `message` describes,
     opened for `form` (by default the question's the follow-up repeats)."""
     form = form or follow_up_form(message, tracker)
-    events = utter_topics(dispatcher, message, [topic], form)
+    events = utter_topics(dispatcher, message, [topic], form, follow_up=True)
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
 
@@ -113,6 +125,16 @@ def answer_consequences(
 ) -> list[dict[str, Any]]:
     """What breaking the previous answer's rule may lead to ("and what happens if I do?")."""
     topic = knowledge_base().known_topic(CONSEQUENCES_TOPIC)
+    events = utter_topics(dispatcher, message, [topic])
+    return events + close_answer(dispatcher, tracker, message, [topic], [])
+
+
+def answer_related(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message: dict[str, Any], previous: Topic
+) -> list[dict[str, Any]]:
+    """Another matter of the previous answer's subject ("anything else to watch out for on
+    the panel?"): the related topic's answer, as a question of its own."""
+    topic = related_topic(message, previous)
     events = utter_topics(dispatcher, message, [topic])
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
@@ -158,6 +180,8 @@ class ActionAnswerFollowUp(Action):
             # "and what about friending a pupil?" is a concern of its own, not the old rule
             return answer_safeguarding(dispatcher, tracker, tracker.latest_message)
         message = tracker.latest_message
+        if asks_related(message):
+            return answer_related(dispatcher, tracker, message, topics[0])
         topic = asset_topic(message) or case_of_another_rule(message, topics[0]) or topics[0]
         message = with_situation(message, tracker)
         return answer_again(dispatcher, tracker, message, topic)
@@ -232,6 +256,8 @@ def answer_facet(
 ) -> list[dict[str, Any]]:
     """One facet of `topic`, the previous answer's rule, or the whole rule for the situation
     so far when the policy data does not single the facet out."""
+    if asks_related(message):
+        return answer_related(dispatcher, tracker, message, topic)
     message = with_situation(message, tracker)
     if asks_consequences(message):
         return answer_consequences(dispatcher, tracker, message)
@@ -251,17 +277,29 @@ def answer_facet(
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
 
-def goes_on_from(message: dict[str, Any], topic: Topic) -> bool:
+def goes_on_from(message: dict[str, Any], topic: Topic, tracker: Tracker) -> bool:
     """Whether a message the classifier took for no policy question goes on from the
     previous answer's `topic`: it reads as a follow-up ("where can I get more specific
-    advice?"), states a case of that answer's rule ("they also want us to promote them on
-    the market's instagram") or shares distinctive words with that answer ("what would count
-    as a valid reason to check?")."""
+    advice?"), asks what else its subject holds ("anything else to watch out for?"), states a
+    case of that answer's rule ("they also want us to promote them on the market's
+    instagram") or answers the question which case it is ("they're of my team at the away
+    day"), or shares distinctive words with that answer ("what would count as a valid
+    reason to check?")."""
     return (
         continues(message, topic)
+        or asks_related(message)
         or changes_situation(message, topic, UNPLACED_FOLLOW_UP_WORDS)
+        or answers_which_case(message, tracker)
         or echoes_rule(message, topic)
     )
+
+
+def answers_which_case(message: dict[str, Any], tracker: Tracker) -> bool:
+    """Whether a message states the case the previous answer asked about: a short statement
+    typed instead of a button."""
+    text = message.get("text") or ""
+    short = len(text.split()) <= UNPLACED_FOLLOW_UP_WORDS
+    return short and not reads_as_question(text) and asked_which_case(tracker)
 
 
 def answer_continuation(
@@ -270,7 +308,7 @@ def answer_continuation(
     """A message the classifier took for no policy question that goes on from the previous
     answer's `topic`: the facet it asks about, or the question again for the changed
     situation, under the rule that treats the new case apart."""
-    if facet_asked(message):
+    if facet_asked(message) or asks_related(message):
         return answer_facet(dispatcher, tracker, message, topic)
     topic = case_of_another_rule(message, topic) or topic
     return answer_again(dispatcher, tracker, with_situation(message, tracker), topic)
@@ -291,6 +329,35 @@ def utter_detail(
     return remember_answer([topic], set(detail.paras), message, form)
 
 
+def named_subject(message: dict[str, Any]) -> Topic | None:
+    """The subject a request for paragraphs or words names, when it names one ("which
+    paragraph was the one about fake names?"): the classifier's likeliest policy topic,
+    whichever answer came before."""
+    if follow_up_kind(message) != CITES_ANOTHER:
+        return None
+    ranked = [t for t, sure in ranked_topics(message) if sure >= NAMED_SUBJECT_CONFIDENCE]
+    return ranked[0] if ranked else None
+
+
+def cited_paras(tracker: Tracker) -> list[int]:
+    """The paragraphs a request for paragraphs or words asks for: the subject's it names,
+    or else the previous answer's."""
+    named = named_subject(tracker.latest_message)
+    return sorted(named.paras) if named else previous_paras(tracker)
+
+
+def remember_subject(tracker: Tracker) -> list[dict[str, Any]]:
+    """A subject the request names becomes the one the next follow-up goes on from."""
+    named = named_subject(tracker.latest_message)
+    if named is None:
+        return []
+    return [
+        SlotSet("last_topic", named.id),
+        SlotSet("last_topics", [named.id]),
+        SlotSet("last_paras", sorted(named.paras)),
+    ]
+
+
 class AboutPreviousAnswer(Action, ABC):
     """An action that tells something about the previous answer (`replies`), or says there
     was none. Abstract, so that rasa-sdk does not register it as an action of its own."""
@@ -299,12 +366,17 @@ class AboutPreviousAnswer(Action, ABC):
     def replies(self, tracker: Tracker) -> list[dict[str, Any]]:
         """The messages to send, none when there is no previous answer."""
 
+    def remembered(self, tracker: Tracker) -> list[dict[str, Any]]:
+        """The events that change what the next follow-up goes on from."""
+        return []
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        for reply in self.replies(tracker) or [{"text": NO_CONTEXT}]:
+        replies = self.replies(tracker)
+        for reply in replies or [{"text": NO_CONTEXT}]:
             dispatcher.utter_message(**reply)
-        return []
+        return self.remembered(tracker) if replies else []
 
 
 class ActionExplainWhy(AboutPreviousAnswer):
@@ -320,17 +392,25 @@ class ActionQuoteParagraphs(AboutPreviousAnswer):
     def name(self) -> str:
         return "action_quote_paragraphs"
 
+    def remembered(self, tracker: Tracker) -> list[dict[str, Any]]:
+        return remember_subject(tracker)
+
     def replies(self, tracker: Tracker) -> list[dict[str, Any]]:
-        return [{"text": quotation(number)} for number in previous_paras(tracker)]
+        return [{"text": quotation(number)} for number in cited_paras(tracker)]
 
 
 class ActionNameParagraphs(AboutPreviousAnswer):
     def name(self) -> str:
         return "action_name_paragraphs"
 
+    def remembered(self, tracker: Tracker) -> list[dict[str, Any]]:
+        return remember_subject(tracker)
+
     def replies(self, tracker: Tracker) -> list[dict[str, Any]]:
-        numbers = previous_paras(tracker)
+        numbers = cited_paras(tracker)
         if not numbers:
             return []
-        text = f"That answer comes from {places(numbers)} of the Social Media Policy."
+        named = named_subject(tracker.latest_message)
+        opening = f'"{named.title}" is in' if named else "That answer comes from"
+        text = f"{opening} {places(numbers)} of the Social Media Policy."
         return [{"text": text, "buttons": [QUOTE_BUTTON]}]

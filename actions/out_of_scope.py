@@ -40,7 +40,7 @@ class ActionDeclineOutOfScope(Action):
             return utter_safeguarding(dispatcher, tracker.latest_message)
         message = tracker.latest_message
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
-        if previous and goes_on_from(message, previous):
+        if previous and goes_on_from(message, previous, tracker):
             return answer_continuation(dispatcher, tracker, message, previous)
         topics = covered_parts(message)
         if topics:

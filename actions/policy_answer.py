@@ -43,6 +43,7 @@ from actions.knowledge import (
 from actions.polarity import covered_form
 from actions.quoted import quoted_paragraph, topic_quoted
 from contracts import (
+    CITES_ANOTHER,
     CLAUSE_ANSWERED_CONFIDENCE,
     CLAUSE_TOPIC_ENTITY,
     FACET_PREFIX,
@@ -51,6 +52,7 @@ from contracts import (
     NEW_CASE,
     QUESTION_FORM_CONFIDENCE,
     QUESTION_FORM_ENTITY,
+    RELATED,
     SITUATION_ENTITY,
     STANDS_ALONE,
 )
@@ -155,8 +157,10 @@ def utter_topics(
     form: str | None = None,
     partly: bool = False,
     uncovered: tuple[int, int] | None = None,
+    follow_up: bool = False,
 ) -> list[dict[str, Any]]:
-    """Answers each of `topics` for the latest message, opened for the question's `form`
+    """Answers each of `topics` for the latest message (a `follow_up` of the previous answer
+    or not), opened for the question's `form`
     (by default the message's own) or for the claim it asks about, and remembers what was
     answered. The safeguarding escalation is given once, not after every answer. When the
     policy covers the question only `partly`, the first answer says so and hands the rest to
@@ -176,7 +180,14 @@ def utter_topics(
     for position, topic in enumerate(topics):
         escalate_mentions = position == 0 and not escalated_elsewhere
         reply = policy_answer(
-            kb, topic, text, entities, contacts, escalate_mentions, form, claim_asked(message)
+            kb,
+            topic,
+            text,
+            entities,
+            contacts,
+            escalate_mentions,
+            form,
+            claim_asked(message, follow_up),
         )
         if partly and position == 0:
             reply = clause_for_hr(reply) if uncovered else partly_covered(reply)
@@ -330,7 +341,7 @@ def is_elliptical(message: dict[str, Any], previous: Topic | None = None) -> boo
     if entities.get("asset") or people or is_safeguarding_message(message):
         return False
     kind = follow_up_kind(message)
-    if kind == STANDS_ALONE:
+    if kind in (STANDS_ALONE, RELATED, CITES_ANOTHER):
         return False
     if asks_consequences(message):
         return True
@@ -346,6 +357,32 @@ def placed_elsewhere(
     intent = message.get("intent") or {}
     topic = knowledge_base().topic_for_intent(intent.get("name"))
     return bool(topic and topic != previous and intent.get("confidence", 0) >= sure)
+
+
+def ranked_topics(message: dict[str, Any]) -> list[tuple[Topic, float]]:
+    """The policy topics of the classifier's ranking, most likely first, with confidences."""
+    kb = knowledge_base()
+    ranked = (
+        (kb.topic_for_intent(i.get("name")), i.get("confidence", 0.0))
+        for i in message.get("intent_ranking") or []
+    )
+    return [(topic, confidence) for topic, confidence in ranked if topic]
+
+
+def asks_related(message: dict[str, Any]) -> bool:
+    """Whether a follow-up asks about another matter of the previous answer's subject
+    ("anything else I should watch out for on the panel?")."""
+    return follow_up_kind(message) == RELATED
+
+
+def related_topic(message: dict[str, Any], previous: Topic) -> Topic:
+    """The topic of the previous answer's help-menu area the classifier ranks highest for a
+    follow-up asking what else to know ("anything else to watch out for on the panel?" after
+    checking candidates' social media: equality in recruitment), the area's most common other
+    topic when it ranks none, and the previous topic when its area has no other."""
+    siblings = area_siblings(previous)
+    ranked = [topic for topic, _ in ranked_topics(message) if topic in siblings]
+    return next(iter(ranked + siblings), previous)
 
 
 def stems(text: str) -> set[str]:
@@ -530,12 +567,16 @@ class ActionAnswerPolicy(Action):
             return []
         topic = topic_quoted(message.get("text") or "", topic)
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
-        form, extent = None, None
-        if previous and continues(message, previous):
+        form, extent, continued = None, None, False
+        if previous == topic and asks_related(message) and not placed_elsewhere(message, None):
+            # the classifier's guess at the previous topic, for want of a subject of its own
+            topic = related_topic(message, previous)
+        elif previous and continues(message, previous):
             if facet_asked(message) == WHY_FACET:
                 dispatcher.utter_message(text=reason(previous))
                 return []
             topic, form, message = continuation(message, previous, tracker)
+            continued = True
         elif not escalates(message, [topic]):
             extent = extent_covered(message, topic)
         if extent == NOT_COVERED:
@@ -544,6 +585,6 @@ class ActionAnswerPolicy(Action):
         topics = [topic, *(t for t in clause_topics(message) if t != topic)]
         partly = extent == PARTLY
         uncovered = uncovered_clause(message) if partly else None
-        events = utter_topics(dispatcher, message, topics, form, partly, uncovered)
+        events = utter_topics(dispatcher, message, topics, form, partly, uncovered, continued)
         others = other_choices(message, topics)
         return events + close_answer(dispatcher, tracker, message, topics, others)

@@ -22,12 +22,13 @@ from actions.clarify import ActionClarify
 from actions.contacts import configured_contacts, contact_line
 from actions.feedback import reads_as_question
 from actions.follow_ups import ActionAnswerFacet, ActionAnswerFollowUp
-from actions.knowledge import contains_phrase, knowledge_base
+from actions.knowledge import YES_NO_FORMS, contains_phrase, knowledge_base
 from actions.out_of_scope import ActionDeclineOutOfScope
 from actions.policy_answer import (
     SAFEGUARDING_SLOT,
     ActionAnswerPolicy,
     message_entities,
+    question_form,
 )
 
 DCCS = "the Department of Community & Children's Services"
@@ -113,9 +114,12 @@ def first_contact() -> str:
     )
 
 
-def when_the_dsl_cannot_be_asked() -> str:
+def when_the_dsl_cannot_be_asked(asks_for_the_lado: bool = False) -> str:
+    """Whom to contact instead of the DSL; "Yes" first when asked whether it may be the LADO
+    ("can I go straight to the LADO?"): paragraph 33 names either."""
+    opening = "Yes. Contact" if asks_for_the_lado else "Contact"
     return with_contacts(
-        f"Contact the {role('lado')}, within {DCCS}. For a concern about an individual's "
+        f"{opening} the {role('lado')}, within {DCCS}. For a concern about an individual's "
         f"behaviour the policy names two contacts: the {role('dsl')} in the first instance, "
         "or the LADO.",
         ("lado",),
@@ -149,12 +153,21 @@ def policy_is_silent() -> str:
     )
 
 
-def follow_up_reply(text: str, intent: str | None) -> str:
-    """The reply to a message about the concern just raised."""
+def asks_whether_the_lado(text: str, form: str | None) -> bool:
+    """Whether a yes/no question asks about going to the LADO ("can I go straight to the
+    LADO instead?")."""
+    names_lado = contains_phrase(text, "lado") or contains_phrase(text, "designated officer")
+    return names_lado and form in YES_NO_FORMS
+
+
+def follow_up_reply(text: str, intent: str | None, form: str | None = None) -> str:
+    """The reply to a message about the concern just raised, asked in the question `form`."""
     if is_acknowledgement(text, intent):
         return ACKNOWLEDGED
     if any(contains_phrase(text, word) for word in CONTACT_WORDS):
         return boundaries()
+    if asks_whether_the_lado(text, form):
+        return when_the_dsl_cannot_be_asked(asks_for_the_lado=True)
     if contains_phrase(text, "dsl") or contains_phrase(text, "designated safeguarding lead"):
         return when_the_dsl_cannot_be_asked()
     if contains_phrase(text, "lado") or contains_phrase(text, "designated officer"):
@@ -202,7 +215,9 @@ class ActionSafeguardingFollowUp(Action):
             if asks_befriending_again(message, tracker.get_slot("last_topic")):
                 dispatcher.utter_message(text=boundaries())
             else:
-                dispatcher.utter_message(text=follow_up_reply(message.get("text") or "", intent))
+                text = message.get("text") or ""
+                reply = follow_up_reply(text, intent, question_form(message))
+                dispatcher.utter_message(text=reply)
             return []
         events = await ordinary_action(intent).run(dispatcher, tracker, domain)
         if not any(e.get("name") == SAFEGUARDING_SLOT for e in events):

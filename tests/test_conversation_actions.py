@@ -1049,3 +1049,137 @@ def test_an_account_or_a_case_of_the_previous_rule_keeps_the_previous_rule(after
     )
     _, events = run(ActionAnswerFollowUp(), tracker)
     assert slot_values(events)["last_topic"] == after
+
+
+AFTER_SCREENING = {"last_topic": "recruitment_screening", "last_topics": ["recruitment_screening"]}
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback"])
+def test_what_else_to_watch_out_for_gets_the_other_rule_of_the_same_area(intent):
+    tracker = tracker_for(
+        "anything more we should bear in mind on the interview panel?",
+        intent,
+        0.4,
+        slots=AFTER_SCREENING,
+    )
+    action = ActionDeclineOutOfScope() if intent == "out_of_scope" else ActionClarify()
+    messages, events = run(action, tracker)
+    assert cited_paragraphs(texts(messages)) == {38}
+    assert slot_values(events)["last_topic"] == "recruitment_equality"
+
+
+def test_what_else_goes_to_the_related_topic_the_classifier_ranks_highest():
+    slots = {"last_topic": "monitoring", "last_topics": ["monitoring"]}
+    ranking = [
+        {"name": "ask_monitoring", "confidence": 0.3},
+        {"name": "ask_privacy_settings", "confidence": 0.2},
+    ]
+    tracker = tracker_for(
+        "anything else I should know about who can see my posts?",
+        "ask_monitoring",
+        0.3,
+        ranking=ranking,
+        slots=slots,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert 24 in cited_paragraphs(texts(messages))
+
+
+def test_a_question_placed_surely_on_the_previous_topic_is_answered_on_it():
+    slots = {"last_topic": "photo_permission", "last_topics": ["photo_permission"]}
+    tracker = tracker_for(
+        "anything else i should be careful about when posting photos of my class?",
+        "ask_photo_permission",
+        0.8,
+        entities=[{"entity": "follow_up", "value": "related", "confidence": 0.9}],
+        slots=slots,
+    )
+    messages, _ = run(ActionAnswerPolicy(), tracker)
+    assert 17 in cited_paragraphs(texts(messages))
+
+
+def test_which_paragraph_naming_another_subject_names_that_subjects_paragraphs():
+    ranking = [
+        {"name": "ask_which_paragraph", "confidence": 0.3},
+        {"name": "ask_anonymous_account", "confidence": 0.1},
+    ]
+    tracker = tracker_for(
+        "where was the bit about pseudonyms again?",
+        "ask_which_paragraph",
+        0.3,
+        ranking=ranking,
+        slots=AFTER_CREST,
+    )
+    messages, events = run(ActionNameParagraphs(), tracker)
+    assert "21 and 25 (Personal Use)" in texts(messages) and "23" not in texts(messages)
+    assert slot_values(events)["last_topic"] == "anonymous_account"
+
+
+def test_which_paragraph_is_that_still_names_the_previous_answers():
+    ranking = [
+        {"name": "ask_which_paragraph", "confidence": 0.3},
+        {"name": "ask_anonymous_account", "confidence": 0.1},
+    ]
+    tracker = tracker_for(
+        "which paragraph says that?",
+        "ask_which_paragraph",
+        0.3,
+        ranking=ranking,
+        slots=AFTER_CREST,
+    )
+    messages, events = run(ActionNameParagraphs(), tracker)
+    assert texts(messages).startswith("That answer comes from paragraph 23 ") and events == []
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "opening"),
+    [
+        ("our DSL is on leave, may I contact the LADO myself?", "permission", "Yes. Contact"),
+        ("what if the DSL is the person?", "wh", "Contact"),
+    ],
+)
+def test_asked_whether_the_lado_will_do_the_answer_is_yes(text, form, opening):
+    entities = [{"entity": "question_form", "value": form, "confidence": 0.8}]
+    messages, _ = safeguarding_follow_up(text, "out_of_scope", entities=entities)
+    assert texts(messages).startswith(f"{opening} the Local Authority's Designated Officer")
+
+
+def test_a_yes_no_follow_up_takes_a_claim_of_the_previous_rule_the_matcher_is_less_sure_of():
+    slots = {"last_topic": "create_work_account", "last_topics": ["create_work_account"]}
+    entities = [
+        {"entity": "claim", "value": "chief_officer_decision_final", "confidence": 0.55},
+        {"entity": "question_form", "value": "yes_no", "confidence": 0.6},
+    ]
+    tracker = tracker_for("and can nobody overrule them?", "ask_facet", 0.3, entities, slots=slots)
+    messages, _ = run(ActionAnswerFacet(), tracker)
+    assert texts(messages).startswith("Yes") and 12 in cited_paragraphs(texts(messages))
+
+
+AFTER_PHOTO = {"last_topic": "photo_permission", "last_topics": ["photo_permission"]}
+ASKED_WHICH_CASE = {
+    "event": "bot",
+    "text": "Which is it?",
+    "data": {
+        "buttons": [
+            {"title": "No people in the photo", "payload": '/follow_up_other{"situation": "x"}'}
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize(("asked_back", "answered"), [(True, True), (False, False)])
+def test_a_statement_typed_instead_of_a_case_button_goes_on_from_the_answer(asked_back, answered):
+    earlier = [{"event": "user", "text": "can i post pictures"}]
+    earlier += [ASKED_WHICH_CASE] if asked_back else []
+    tracker = tracker_for(
+        "they're of my team at the away day",
+        "out_of_scope",
+        0.4,
+        slots=AFTER_PHOTO,
+        earlier_events=earlier,
+    )
+    # Rasa sets slots from the message's entities after its user event
+    tracker.events.append({"event": "slot", "name": "question_form", "value": "permission"})
+    messages, _ = run(ActionDeclineOutOfScope(), tracker)
+    assert (17 in cited_paragraphs(texts(messages))) == answered
+    assert ("doesn't cover" in texts(messages)) != answered
