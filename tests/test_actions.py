@@ -134,6 +134,30 @@ def test_friending_a_pupil_is_refused_and_escalated():
     assert "Department of Community & Children's Services" in reply
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["which department is the designated officer in?", "what does DSL stand for", "lado number?"],
+)
+def test_a_question_about_the_dsl_or_lado_themselves_is_answered_from_paragraph_33(question):
+    """However off-topic the detector reads a question about the roles themselves, it gets
+    the DSL first, then the LADO and where the LADO sits, never a decline."""
+    off_topic = {"entity": "off_topic", "value": "whole", "confidence": 0.95}
+    reply = texts(answer(question, "report_safeguarding_concern", [off_topic])[0])
+    assert cited_paragraphs(reply) == {33}
+    dsl = reply.index("Designated Safeguarding Lead (DSL)")
+    assert dsl < reply.index("Local Authority's Designated Officer (LADO)")
+    assert "Department of Community & Children's Services" in reply
+    assert "doesn't cover" not in reply
+
+
+def test_who_gives_a_partner_organisation_access_names_the_role_first():
+    form = {"entity": "question_form", "value": "who", "confidence": 0.9}
+    question = "who lets a partner organisation onto our official accounts"
+    reply = texts(answer(question, "ask_official_account_posting", [form])[0])
+    assert reply.startswith("The Digital Communications Manager can expressly give")
+    assert 11 in cited_paragraphs(reply)
+
+
 def test_without_contacts_safeguarding_names_the_roles_only():
     messages, _ = answer(
         "i'm worried about a pupil", "report_safeguarding_concern", [entity("person", "pupil")]

@@ -97,6 +97,19 @@ def test_roles_a_topic_lists_are_named_in_its_answer():
             assert kb.role_names[role].lower() in reply, (topic.id, role)
 
 
+def test_a_who_question_on_a_topic_that_names_roles_gets_a_role_first():
+    """ "Who can give a partner organisation access?" opens with the Digital Communications
+    Manager, not with the authorised-officer condition."""
+    kb = knowledge_base()
+    for topic in kb.topics:
+        if not topic.roles:
+            continue
+        reply = opened_for("who", topic.answer, topic.openings)
+        opening = re.sub(r"^(The|Your) ", "", reply)
+        names = [kb.role_names[role] for role in topic.roles]
+        assert any(opening.startswith(name) for name in names), (topic.id, reply[:60])
+
+
 def test_answers_give_no_contact_details():
     contact = re.compile(r"@\w+\.\w|https?://|www\.|\d{3,}[\s-]?\d{3,}")
     for topic_id, text in all_texts():

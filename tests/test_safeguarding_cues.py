@@ -27,6 +27,7 @@ CONTACT_OR_HARM = [
     "a teenager who comes to the library keeps replying to my stories",
     "the care home residents want to video call me from their tablets at the weekend",
     "a 16-year-old on work experience asked to connect on linkedin",
+    "a cover teacher set up a chat with his pupils from his own gmail",
 ]
 ORDINARY = [
     "the parents signed consent forms, can the under 13s team photo go on the club page",

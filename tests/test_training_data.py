@@ -1,5 +1,7 @@
 """Training data, domain, rules and the development set fit together."""
 
+import re
+
 import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
@@ -48,6 +50,21 @@ def test_one_rule_answers_every_topic():
         for step in [alternative]
     }
     assert answered == {topic.intent for topic in knowledge_base().topics}
+
+
+# the words that name the roles of paragraph 33
+SAFEGUARDING_ROLE_WORDS = re.compile(r"\b(dsl|lado|designated (safeguarding lead|officer))\b")
+
+
+def test_questions_about_the_dsl_and_lado_themselves_are_the_safeguarding_topics():
+    """Who, what and where the DSL and the LADO are is answered from paragraph 33: the
+    safeguarding topic is taught many such questions, and no out-of-scope example names
+    either role (those examples once took "which department is the LADO in?" away)."""
+    examples = training_examples()
+    topic = knowledge_base().safeguarding_topic.intent
+    naming = [e for e in examples[topic] if SAFEGUARDING_ROLE_WORDS.search(e.lower())]
+    assert len(naming) >= 25
+    assert not [e for e in examples["out_of_scope"] if SAFEGUARDING_ROLE_WORDS.search(e.lower())]
 
 
 def test_no_example_is_given_to_two_intents():
