@@ -135,6 +135,13 @@ def opened_for(form: str | None, answer: str, openings: dict[str, str | None]) -
     return f"{opening} {without_condition(answer)}"
 
 
+def claim_opened(claim: Claim, answer: str) -> str:
+    """The answer opened with the claim's opening, which stands in for its verdict and for
+    the condition it leads with ("Yes, the Chief Officer's decision will be final." and not
+    "Only with permission ..." after it)."""
+    return f"{claim.opening} {without_condition(answer)}"
+
+
 def claim_answers(
     claim: Claim | None, topic: Topic, form: str | None, text: str, escalate: bool
 ) -> bool:
@@ -174,7 +181,7 @@ def policy_answer(
     )
     claimed = claim if claim_answers(claim, topic, form, text, escalate) else None
     if claimed:
-        answer = f"{claimed.opening} {without_verdict(source.answer)}"
+        answer = claim_opened(claimed, source.answer)
     elif form in ("permission", "yes_no") and asks_against_the_rules(text):
         answer = against_the_rules(source.answer, source.verdict)
     else:

@@ -7,6 +7,7 @@ import re
 import pytest
 import yaml
 
+from actions.answers import claim_opened
 from actions.claims import CLAIMS_FILE, claim_confidence, claims
 from actions.knowledge import knowledge_base, paragraphs
 from actions.policy_answer import ActionAnswerPolicy
@@ -61,6 +62,23 @@ def test_openings_name_no_one_and_nothing_the_policy_does_not():
         for word in re.findall(r"[\w@&']+", claim.opening)[1:]:
             if word[0].isupper() or word.startswith("@"):
                 assert word in policy_words, f"{claim.id}: {word!r} is not in the policy"
+
+
+# the claim's opening followed by a verdict or a condition of the answer's own ("Yes, the
+# Chief Officer's decision will be final. Only with permission ...")
+SECOND_VERDICT = re.compile(r"(?:Yes|No|Only|Not)\b")
+
+
+@pytest.mark.parametrize("claim", list(claims().values()), ids=lambda claim: claim.id)
+def test_a_claims_opening_stands_in_for_the_answers_verdict_and_condition(claim):
+    """Every claim, before its topic's answer and each of its rules' answers: what follows
+    the opening opens with neither a verdict nor a condition of its own."""
+    topic = knowledge_base().topic(claim.topic)
+    assert topic, claim.id
+    for source in (topic, *topic.rules):
+        reply = claim_opened(claim, source.answer)
+        rest = reply[len(claim.opening) + 1 :]
+        assert rest and not SECOND_VERDICT.match(rest), (claim.id, rest[:60])
 
 
 def claim_entity(claim_id: str, confidence: float = 0.9) -> dict:
