@@ -29,25 +29,41 @@ class Claim:
     paras: tuple[int, ...]
 
 
-def _raw() -> dict:
-    return yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))
+@dataclass(frozen=True)
+class ClaimsFile:
+    """What data/policy/claims.yml holds for the actions: the confidence a claim is used at
+    and every claim, by id."""
+
+    confidence: float
+    claims: dict[str, Claim]
 
 
 @cache
+def claims_file() -> ClaimsFile:
+    raw = yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))
+    return ClaimsFile(
+        float(raw["confidence"]),
+        {
+            claim["id"]: Claim(
+                claim["id"],
+                claim["topic"],
+                claim["verdict"],
+                claim["opening"],
+                tuple(claim["paras"]),
+            )
+            for claim in raw["claims"]
+        },
+    )
+
+
 def claims() -> dict[str, Claim]:
     """Every claim, by id."""
-    return {
-        raw["id"]: Claim(
-            raw["id"], raw["topic"], raw["verdict"], raw["opening"], tuple(raw["paras"])
-        )
-        for raw in _raw()["claims"]
-    }
+    return claims_file().claims
 
 
-@cache
 def claim_confidence() -> float:
     """How sure the matcher must be for a claim to be used (chosen by python -m scripts.claims)."""
-    return float(_raw()["confidence"])
+    return claims_file().confidence
 
 
 def claim_asked(message: dict[str, Any]) -> Claim | None:

@@ -41,24 +41,26 @@ MODEL_FILE = "claims.json"
 NO_CLAIM = "~"
 
 
+@cache
+def claim_entries(path: Path = CLAIMS_FILE) -> tuple[dict, ...]:
+    """Every claim of the file as written: the one reading of it the others share."""
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["claims"])
+
+
 def claim_examples(path: Path = CLAIMS_FILE) -> tuple[list[str], list[str]]:
     """(the example questions of every claim, the claim id of each)."""
-    claims = yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
-    pairs = [(text, claim["id"]) for claim in claims for text in claim["examples"]]
+    pairs = [(text, claim["id"]) for claim in claim_entries(path) for text in claim["examples"]]
     return [text for text, _ in pairs], [claim for _, claim in pairs]
 
 
-@cache
 def claim_topics(path: Path = CLAIMS_FILE) -> dict[str, str]:
     """The topic of each claim, by id."""
-    return {c["id"]: c["topic"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]}
+    return {claim["id"]: claim["topic"] for claim in claim_entries(path)}
 
 
-@cache
 def claim_verdicts(path: Path = CLAIMS_FILE) -> dict[str, str]:
     """The verdict of each claim, by id."""
-    claims = yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
-    return {claim["id"]: claim["verdict"] for claim in claims}
+    return {claim["id"]: claim["verdict"] for claim in claim_entries(path)}
 
 
 def intent_topics(path: Path = KNOWLEDGE_FILE) -> dict[str, str]:
