@@ -31,11 +31,27 @@ class Claim:
 
 @dataclass(frozen=True)
 class ClaimsFile:
-    """What data/policy/claims.yml holds for the actions: the confidence a claim is used at
-    and every claim, by id."""
+    """What data/policy/claims.yml holds for the actions: the confidence a claim is used at,
+    the higher one it needs to replace an answer that opens with the policy's condition, and
+    every claim, by id."""
 
     confidence: float
+    confidence_over_condition: float
     claims: dict[str, Claim]
+
+
+@dataclass(frozen=True)
+class AskedClaim:
+    """The claim a message asks about and how sure the matcher is of it."""
+
+    claim: Claim
+    confidence: float
+
+    def replaces_condition(self) -> bool:
+        """Whether the matcher is sure enough for the claim's flat verdict to replace an
+        answer that opens with the policy's condition ("Only if ..."): that answer covers
+        every case, the claim only the one its examples state."""
+        return self.confidence >= claims_file().confidence_over_condition
 
 
 @cache
@@ -43,6 +59,7 @@ def claims_file() -> ClaimsFile:
     raw = yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))
     return ClaimsFile(
         float(raw["confidence"]),
+        float(raw["confidence_over_condition"]),
         {
             claim["id"]: Claim(
                 claim["id"],
@@ -66,10 +83,12 @@ def claim_confidence() -> float:
     return claims_file().confidence
 
 
-def claim_asked(message: dict[str, Any]) -> Claim | None:
+def claim_asked(message: dict[str, Any]) -> AskedClaim | None:
     """The claim a message asks about, when the matcher is sure enough of it."""
     for entity in message.get("entities") or []:
         if entity.get("entity") == CLAIM_ENTITY:
-            sure = entity.get("confidence", 0.0) >= claim_confidence()
-            return claims().get(str(entity.get("value"))) if sure else None
+            confidence = float(entity.get("confidence", 0.0))
+            claim = claims().get(str(entity.get("value")))
+            sure = claim is not None and confidence >= claim_confidence()
+            return AskedClaim(claim, confidence) if claim and sure else None
     return None

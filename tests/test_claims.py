@@ -145,3 +145,29 @@ def test_a_follow_up_on_the_previous_topic_can_ask_a_claim():
     reply = texts(messages)
     assert reply.startswith("No, internet usage will be monitored corporately")
     assert 35 in cited_paragraphs(reply)
+
+
+def test_a_claim_replaces_the_policys_condition_only_when_the_matcher_is_surer():
+    """ "Can I post my photo of the event?" opens with paragraph 17's condition; a claim
+    matched without the higher confidence does not turn it into a flat "Yes"."""
+    question = "can i post my photo of the event on our page"
+    entities = [form("permission")]
+    unsure = answer(
+        question, "ask_photo_permission", [*entities, claim_entity("own_photo_needs_consent", 0.6)]
+    )
+    assert unsure.startswith("Only with permission.")
+    sure = answer(
+        question, "ask_photo_permission", [*entities, claim_entity("own_photo_needs_consent", 0.95)]
+    )
+    assert sure.startswith("Yes, even with a photograph you have taken yourself")
+
+
+def test_a_claim_below_the_higher_confidence_still_opens_a_flat_answer():
+    """Paragraph 4: "is there a law just for social media?" gets "No, there is no specific
+    regulation ..." at the ordinary confidence: the topic's own answer opens with no condition."""
+    reply = answer(
+        "is there a law just for social media",
+        "ask_freedom_of_expression",
+        [form("yes_no"), claim_entity("no_specific_social_media_law", 0.6)],
+    )
+    assert reply.startswith("No, there is no specific regulation of social media")
