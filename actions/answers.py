@@ -138,9 +138,15 @@ def opened_for(form: str | None, answer: str, openings: dict[str, str | None]) -
 
 def claim_opened(claim: Claim, answer: str) -> str:
     """The answer opened with the claim's opening, which stands in for its verdict and for
-    the condition it leads with ("Yes, the Chief Officer's decision will be final." and not
-    "Only with permission ..." after it)."""
-    return f"{claim.opening} {without_condition(answer)}"
+    the condition it leads with: "Yes, the Chief Officer's decision will be final." is not
+    followed by "Only with permission ...". A condition that is a sentence of its own (who
+    must approve) closes the answer instead, so that nothing it says is lost."""
+    body = without_verdict(answer)
+    condition = LEADING_CONDITION.match(body)
+    rest = without_condition(answer)
+    if condition and rest != body and condition.group(0).rstrip().endswith("."):
+        return f"{claim.opening} {rest} {condition.group(0).rstrip()}"
+    return f"{claim.opening} {rest}"
 
 
 def claim_answers(

@@ -69,16 +69,23 @@ def test_openings_name_no_one_and_nothing_the_policy_does_not():
 SECOND_VERDICT = re.compile(r"(?:Yes|No|Only|Not)\b")
 
 
+def roles_in(text: str) -> list[str]:
+    """The role names an answer gives: the reply must still name whom to ask."""
+    return [name for name in knowledge_base().role_names.values() if name in text]
+
+
 @pytest.mark.parametrize("claim", list(claims().values()), ids=lambda claim: claim.id)
 def test_a_claims_opening_stands_in_for_the_answers_verdict_and_condition(claim):
     """Every claim, before its topic's answer and each of its rules' answers: what follows
-    the opening opens with neither a verdict nor a condition of its own."""
+    the opening opens with neither a verdict nor a condition of its own, and still names
+    every role the answer names."""
     topic = knowledge_base().topic(claim.topic)
     assert topic, claim.id
     for source in (topic, *topic.rules):
         reply = claim_opened(claim, source.answer)
         rest = reply[len(claim.opening) + 1 :]
         assert rest and not SECOND_VERDICT.match(rest), (claim.id, rest[:60])
+        assert all(role in reply for role in roles_in(source.answer)), claim.id
 
 
 def claim_entity(claim_id: str, confidence: float = 0.9) -> dict:
