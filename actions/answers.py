@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from actions.claims import Claim
+from actions.claims import AskedClaim, Claim
 from actions.contacts import contact_line
 from actions.knowledge import OWN_VERDICT, YES_NO_FORMS, KnowledgeBase, Topic, cite, contains_phrase
 from actions.polarity import asks_against_the_rules, form_asked
@@ -20,6 +20,7 @@ LEADING_VERDICT = re.compile(r"^(?:Yes|No)(?:, it can)?[.,:]\s*")
 # the condition a conditional answer opens with ("Only with permission.", "Not directly:"),
 # its verdict to "may I?": to the end of its sentence, or to a colon that explains it
 LEADING_CONDITION = re.compile(r"^(?:Only|Not)\b[^:.]*(?:\.\s+|:\s+|\.?$)")
+CONDITIONAL_OPENING = re.compile(r"^(?:Only|Not)\b")
 OUT_OF_SCOPE = (
     "The Social Media Policy doesn't cover that, so I can't answer it. For other HR questions, "
     "please contact Human Resources."
@@ -135,19 +136,33 @@ def opened_for(form: str | None, answer: str, openings: dict[str, str | None]) -
     return f"{opening} {without_condition(answer)}"
 
 
+def claim_opened(claim: Claim, answer: str) -> str:
+    """The answer opened with the claim's opening, which stands in for its verdict and for
+    the condition it leads with: "Yes, the Chief Officer's decision will be final." is not
+    followed by "Only with permission ...". A condition that is a sentence of its own (who
+    must approve) closes the answer instead, so that nothing it says is lost."""
+    body = without_verdict(answer)
+    condition = LEADING_CONDITION.match(body)
+    rest = without_condition(answer)
+    if condition and rest != body and condition.group(0).rstrip().endswith("."):
+        return f"{claim.opening} {rest} {condition.group(0).rstrip()}"
+    return f"{claim.opening} {rest}"
+
+
 def claim_answers(
-    claim: Claim | None, topic: Topic, form: str | None, text: str, escalate: bool
+    asked: AskedClaim, topic: Topic, form: str | None, text: str, opened: str, escalate: bool
 ) -> bool:
     """Whether the claim a question asks about gives its answer's opening: a yes/no
     question on the claim's own topic, not asking whether something is against the rules
-    (the claim says whether it holds, not whether it is allowed), and never in place of the
-    safeguarding escalation's answer."""
+    (the claim says whether it holds, not whether it is allowed), never in place of the
+    safeguarding escalation's answer, and in place of an answer `opened` with the policy's
+    condition only when the matcher is sure enough for that."""
     return (
-        claim is not None
-        and claim.topic == topic.id
+        asked.claim.topic == topic.id
         and form in YES_NO_FORMS
         and not asks_against_the_rules(text)
         and not escalate
+        and (asked.replaces_condition() or not CONDITIONAL_OPENING.match(opened))
     )
 
 
@@ -159,7 +174,7 @@ def policy_answer(
     contacts: dict[str, dict[str, str]],
     escalate_mentions: bool = True,
     form: str | None = None,
-    claim: Claim | None = None,
+    claim: AskedClaim | None = None,
 ) -> Reply:
     """The reply to a question on `topic`, opened for the question's `form`, or with the
     opening of the `claim` it asks about (its paragraphs cited first). The safeguarding
@@ -172,13 +187,15 @@ def policy_answer(
     escalate = topic.safeguarding or (
         escalate_mentions and mentions_safeguarding(kb, text, entities)
     )
-    claimed = claim if claim_answers(claim, topic, form, text, escalate) else None
-    if claimed:
-        answer = f"{claimed.opening} {without_verdict(source.answer)}"
-    elif form in ("permission", "yes_no") and asks_against_the_rules(text):
+    if form in ("permission", "yes_no") and asks_against_the_rules(text):
         answer = against_the_rules(source.answer, source.verdict)
     else:
         answer = opened_for(form, source.answer, source.openings)
+    claimed = None
+    if claim is not None and claim_answers(claim, topic, form, text, answer, escalate):
+        claimed = claim.claim
+    if claimed:
+        answer = claim_opened(claimed, source.answer)
     first = (claimed.paras if claimed else ()) + (rule.paras if rule else ())
     own = tuple(dict.fromkeys(first + topic.paras))
     cited = own + (kb.safeguarding_paras if escalate else ())

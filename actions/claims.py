@@ -15,9 +15,6 @@ from actions.knowledge import POLICY_DIR
 from contracts import CLAIM_ENTITY
 
 CLAIMS_FILE = POLICY_DIR / "claims.yml"
-# A follow-up is short and leans on the conversation, so the matcher is less sure of its
-# claim; that its claim is on the topic already answered is the evidence it lacks.
-FOLLOW_UP_CLAIM_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -32,34 +29,66 @@ class Claim:
     paras: tuple[int, ...]
 
 
-def _raw() -> dict:
-    return yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))
+@dataclass(frozen=True)
+class ClaimsFile:
+    """What data/policy/claims.yml holds for the actions: the confidence a claim is used at,
+    the higher one it needs to replace an answer that opens with the policy's condition, and
+    every claim, by id."""
+
+    confidence: float
+    confidence_over_condition: float
+    claims: dict[str, Claim]
+
+
+@dataclass(frozen=True)
+class AskedClaim:
+    """The claim a message asks about and how sure the matcher is of it."""
+
+    claim: Claim
+    confidence: float
+
+    def replaces_condition(self) -> bool:
+        """Whether the matcher is sure enough for the claim's flat verdict to replace an
+        answer that opens with the policy's condition ("Only if ..."): that answer covers
+        every case, the claim only the one its examples state."""
+        return self.confidence >= claims_file().confidence_over_condition
 
 
 @cache
+def claims_file() -> ClaimsFile:
+    raw = yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))
+    return ClaimsFile(
+        float(raw["confidence"]),
+        float(raw["confidence_over_condition"]),
+        {
+            claim["id"]: Claim(
+                claim["id"],
+                claim["topic"],
+                claim["verdict"],
+                claim["opening"],
+                tuple(claim["paras"]),
+            )
+            for claim in raw["claims"]
+        },
+    )
+
+
 def claims() -> dict[str, Claim]:
     """Every claim, by id."""
-    return {
-        raw["id"]: Claim(
-            raw["id"], raw["topic"], raw["verdict"], raw["opening"], tuple(raw["paras"])
-        )
-        for raw in _raw()["claims"]
-    }
+    return claims_file().claims
 
 
-@cache
 def claim_confidence() -> float:
     """How sure the matcher must be for a claim to be used (chosen by python -m scripts.claims)."""
-    return float(_raw()["confidence"])
+    return claims_file().confidence
 
 
-def claim_asked(message: dict[str, Any], follow_up: bool = False) -> Claim | None:
-    """The claim a message asks about, when the matcher is sure enough of it: less sure for
-    a `follow_up` of the previous answer, whose topic the claim must still be on ("is that
-    decision final?" after who approves a new account)."""
-    needed = min(FOLLOW_UP_CLAIM_CONFIDENCE, claim_confidence()) if follow_up else None
+def claim_asked(message: dict[str, Any]) -> AskedClaim | None:
+    """The claim a message asks about, when the matcher is sure enough of it."""
     for entity in message.get("entities") or []:
         if entity.get("entity") == CLAIM_ENTITY:
-            sure = entity.get("confidence", 0.0) >= (needed or claim_confidence())
-            return claims().get(str(entity.get("value"))) if sure else None
+            confidence = float(entity.get("confidence", 0.0))
+            claim = claims().get(str(entity.get("value")))
+            sure = claim is not None and confidence >= claim_confidence()
+            return AskedClaim(claim, confidence) if claim and sure else None
     return None

@@ -19,12 +19,18 @@ OBLIGATION_MODAL = re.compile(
 )
 COMPLYING = {
     "keep", "remove", "take", "delete", "avoid", "stop", "report", "tell", "inform",
-    "credit", "refer", "pass", "check", "review", "follow", "stick", "adhere", "comply", "ask",
+    "credit", "refer", "pass", "check", "review", "stick", "adhere", "comply", "ask",
     "seek", "obtain", "act", "behave", "be", "respect", "permission", "consent", "approval",
     "approve", "approved", "sign", "signed", "sign-off", "ok", "okay", "authorisation",
     "agreement",
 }  # fmt: skip
 COMPLYING_WITHIN = 6
+# "follow" is complying when a rule follows it ("must I follow it?", "do I need to follow the
+# guidance?"), the act itself when a person does ("should I follow them back?")
+FOLLOWING_A_RULE = re.compile(
+    r"\bfollow (?:it|this|these|those|our|its"
+    r"|(?:\S+ ){0,2}(?:policy|policies|rules?|guidelines|guidance|code|principles|style|law))\b"
+)
 # a requirement asked about without a modal ("is it required that ...?") is about complying
 REQUIREMENT = re.compile(r"\b(?:required|compulsory|mandatory|necessary|obligatory)\b")
 ASKS_MAY_I = re.compile(r"\b(?:can|could|may|might|allowed)\b")
@@ -72,8 +78,16 @@ def asks_to_comply(text: str) -> bool | None:
     modal = OBLIGATION_MODAL.search(text)
     if modal is None:
         return True if REQUIREMENT.search(text) else None
-    following = re.findall(r"[a-z'-]+", text[modal.end() :])[:COMPLYING_WITHIN]
-    return bool(COMPLYING & set(following))
+    after = text[modal.end() :]
+    following = re.findall(r"[a-z'-]+", after)[:COMPLYING_WITHIN]
+    return bool(COMPLYING & set(following)) or bool(FOLLOWING_A_RULE.search(" ".join(following)))
+
+
+def asks_may_i(text: str) -> bool:
+    """Whether a question asks "may I?": a permission word before its first obligation modal
+    (in "must I avoid anything that could ...?" the "could" is not the question's)."""
+    modal = OBLIGATION_MODAL.search(text)
+    return ASKS_MAY_I.search(text[: modal.start()] if modal else text) is not None
 
 
 def form_asked(form: str | None, text: str) -> str | None:
@@ -86,7 +100,7 @@ def form_asked(form: str | None, text: str) -> str | None:
     complying = asks_to_comply(lowered)
     if form == "obligation" and complying is False:
         return "permission"
-    if form in ("permission", "yes_no") and complying and not ASKS_MAY_I.search(lowered):
+    if form in ("permission", "yes_no") and complying and not asks_may_i(lowered):
         return "obligation"
     if form == "yes_no" and ACCEPTABLE.search(lowered):
         return "permission"

@@ -157,10 +157,8 @@ def utter_topics(
     form: str | None = None,
     partly: bool = False,
     uncovered: tuple[int, int] | None = None,
-    follow_up: bool = False,
 ) -> list[dict[str, Any]]:
-    """Answers each of `topics` for the latest message (a `follow_up` of the previous answer
-    or not), opened for the question's `form`
+    """Answers each of `topics` for the latest message, opened for the question's `form`
     (by default the message's own) or for the claim it asks about, and remembers what was
     answered. The safeguarding escalation is given once, not after every answer. When the
     policy covers the question only `partly`, the first answer says so and hands the rest to
@@ -187,7 +185,7 @@ def utter_topics(
             contacts,
             escalate_mentions,
             form,
-            claim_asked(message, follow_up),
+            claim_asked(message),
         )
         if partly and position == 0:
             reply = clause_for_hr(reply) if uncovered else partly_covered(reply)
@@ -567,7 +565,7 @@ class ActionAnswerPolicy(Action):
             return []
         topic = topic_quoted(message.get("text") or "", topic)
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
-        form, extent, continued = None, None, False
+        form, extent = None, None
         if previous == topic and asks_related(message) and not placed_elsewhere(message, None):
             # the classifier's guess at the previous topic, for want of a subject of its own
             topic = related_topic(message, previous)
@@ -576,7 +574,6 @@ class ActionAnswerPolicy(Action):
                 dispatcher.utter_message(text=reason(previous))
                 return []
             topic, form, message = continuation(message, previous, tracker)
-            continued = True
         elif not escalates(message, [topic]):
             extent = extent_covered(message, topic)
         if extent == NOT_COVERED:
@@ -585,6 +582,6 @@ class ActionAnswerPolicy(Action):
         topics = [topic, *(t for t in clause_topics(message) if t != topic)]
         partly = extent == PARTLY
         uncovered = uncovered_clause(message) if partly else None
-        events = utter_topics(dispatcher, message, topics, form, partly, uncovered, continued)
+        events = utter_topics(dispatcher, message, topics, form, partly, uncovered)
         others = other_choices(message, topics)
         return events + close_answer(dispatcher, tracker, message, topics, others)

@@ -6,7 +6,8 @@ One regression per claim (addons/situations.py's SituationModel: word and charac
 with negations marked, and the MiniLM sentence vector the featurizer already computed), learnt
 from each claim's example questions against every other claim's and against the NLU training
 examples that are no claim's (ordinary questions on a topic, follow-ups, chit-chat), so that a
-question that asks no particular fact matches no claim surely. It adds a `claim` entity
+question that asks no particular fact matches no claim surely; an ordinary question that
+restates a claim in other words (RESTATES) is no negative for that claim. It adds a `claim` entity
 with the best claim and its probability to every message; the actions use it only at the
 confidence chosen by cross-validation (python -m scripts.claims) and only for a yes/no
 question on the claim's own topic (actions/claims.py).
@@ -39,26 +40,32 @@ MODEL_FILE = "claims.json"
 # against its topic's ordinary questions and every other claim's examples, not the rest: a
 # regression then fits on some 700 messages rather than 3,700, ten times faster to train.
 NO_CLAIM = "~"
+# A topic's ordinary question whose sentence vector is this close (cosine) to one of a claim's
+# examples restates that claim ("is there any law that regulates social media"): it is no
+# negative for that claim, which would otherwise learn to doubt its own wordings.
+RESTATES = 0.75
+
+
+@cache
+def claim_entries(path: Path = CLAIMS_FILE) -> tuple[dict, ...]:
+    """Every claim of the file as written: the one reading of it the others share."""
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["claims"])
 
 
 def claim_examples(path: Path = CLAIMS_FILE) -> tuple[list[str], list[str]]:
     """(the example questions of every claim, the claim id of each)."""
-    claims = yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
-    pairs = [(text, claim["id"]) for claim in claims for text in claim["examples"]]
+    pairs = [(text, claim["id"]) for claim in claim_entries(path) for text in claim["examples"]]
     return [text for text, _ in pairs], [claim for _, claim in pairs]
 
 
-@cache
 def claim_topics(path: Path = CLAIMS_FILE) -> dict[str, str]:
     """The topic of each claim, by id."""
-    return {c["id"]: c["topic"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]}
+    return {claim["id"]: claim["topic"] for claim in claim_entries(path)}
 
 
-@cache
 def claim_verdicts(path: Path = CLAIMS_FILE) -> dict[str, str]:
     """The verdict of each claim, by id."""
-    claims = yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
-    return {claim["id"]: claim["verdict"] for claim in claims}
+    return {claim["id"]: claim["verdict"] for claim in claim_entries(path)}
 
 
 def intent_topics(path: Path = KNOWLEDGE_FILE) -> dict[str, str]:
@@ -102,14 +109,34 @@ def given_vectors(messages: list[Message]) -> np.ndarray:
     return np.vstack([vector for vector in given if vector is not None])
 
 
-def labelled_example(text: str, label: str, topics: dict[str, str]) -> Example:
+def labelled_example(
+    text: str, label: str, topics: dict[str, str], restated: frozenset[str] = frozenset()
+) -> Example | None:
     """A claim's example states it; a negative teaches only its own topic's claims (none
-    for a message on no topic)."""
+    for a message on no topic) but those it `restated`, and nothing when it restates them all."""
     if not label.startswith(NO_CLAIM):
         return Example(text, frozenset({label}), frozenset())
     topic = label[len(NO_CLAIM) :]
     own = frozenset(claim for claim, of in topics.items() if of == topic)
-    return Example(text, frozenset(), own or frozenset({NO_CLAIM}))
+    if not own:
+        return Example(text, frozenset(), frozenset({NO_CLAIM}))
+    return Example(text, frozenset(), own - restated) if own - restated else None
+
+
+def restated_claims(
+    labels: list[str], vectors: np.ndarray, threshold: float
+) -> list[frozenset[str]]:
+    """For each message, the claims one of whose examples its sentence vector is at
+    `threshold` or closer to (cosine); none for a claim's own example."""
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    claimed = [i for i, label in enumerate(labels) if not label.startswith(NO_CLAIM)]
+    close = (unit @ unit[claimed].T) >= threshold
+    return [
+        frozenset(labels[claimed[j]] for j in np.flatnonzero(row))
+        if label.startswith(NO_CLAIM)
+        else frozenset()
+        for label, row in zip(labels, close, strict=True)
+    ]
 
 
 class ClaimRegressions(SituationModel):
@@ -133,17 +160,22 @@ class ClaimModel:
         labels: list[str],
         topics: dict[str, str],
         vectors: np.ndarray | None = None,
+        restates: float = RESTATES,
     ) -> ClaimModel:
         """Learns every claim of `labels` (NO_CLAIM...: a negative) of the claims'
         `topics` from `texts`, with their sentence `vectors` (rows as `texts`), computed
         here when not given."""
         claims = sorted({label for label in labels if not label.startswith(NO_CLAIM)})
-        examples = [
-            labelled_example(text, label, topics) for text, label in zip(texts, labels, strict=True)
-        ]
         if vectors is None:
             vectors = sentence_vectors(texts)
-        return cls(ClaimRegressions.fit(examples, claims, vectors))
+        restated = restated_claims(labels, vectors, restates)
+        examples = [
+            labelled_example(text, label, topics, claims_restated)
+            for text, label, claims_restated in zip(texts, labels, restated, strict=True)
+        ]
+        kept = [i for i, example in enumerate(examples) if example is not None]
+        taught = [example for example in examples if example is not None]
+        return cls(ClaimRegressions.fit(taught, claims, vectors[kept]))
 
     def predict(
         self, texts: list[str], vectors: np.ndarray | None = None

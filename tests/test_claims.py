@@ -7,6 +7,7 @@ import re
 import pytest
 import yaml
 
+from actions.answers import claim_opened
 from actions.claims import CLAIMS_FILE, claim_confidence, claims
 from actions.knowledge import knowledge_base, paragraphs
 from actions.policy_answer import ActionAnswerPolicy
@@ -61,6 +62,30 @@ def test_openings_name_no_one_and_nothing_the_policy_does_not():
         for word in re.findall(r"[\w@&']+", claim.opening)[1:]:
             if word[0].isupper() or word.startswith("@"):
                 assert word in policy_words, f"{claim.id}: {word!r} is not in the policy"
+
+
+# the claim's opening followed by a verdict or a condition of the answer's own ("Yes, the
+# Chief Officer's decision will be final. Only with permission ...")
+SECOND_VERDICT = re.compile(r"(?:Yes|No|Only|Not)\b")
+
+
+def roles_in(text: str) -> list[str]:
+    """The role names an answer gives: the reply must still name whom to ask."""
+    return [name for name in knowledge_base().role_names.values() if name in text]
+
+
+@pytest.mark.parametrize("claim", list(claims().values()), ids=lambda claim: claim.id)
+def test_a_claims_opening_stands_in_for_the_answers_verdict_and_condition(claim):
+    """Every claim, before its topic's answer and each of its rules' answers: what follows
+    the opening opens with neither a verdict nor a condition of its own, and still names
+    every role the answer names."""
+    topic = knowledge_base().topic(claim.topic)
+    assert topic, claim.id
+    for source in (topic, *topic.rules):
+        reply = claim_opened(claim, source.answer)
+        rest = reply[len(claim.opening) + 1 :]
+        assert rest and not SECOND_VERDICT.match(rest), (claim.id, rest[:60])
+        assert all(role in reply for role in roles_in(source.answer)), claim.id
 
 
 def claim_entity(claim_id: str, confidence: float = 0.9) -> dict:
@@ -127,3 +152,29 @@ def test_a_follow_up_on_the_previous_topic_can_ask_a_claim():
     reply = texts(messages)
     assert reply.startswith("No, internet usage will be monitored corporately")
     assert 35 in cited_paragraphs(reply)
+
+
+def test_a_claim_replaces_the_policys_condition_only_when_the_matcher_is_surer():
+    """ "Can I post my photo of the event?" opens with paragraph 17's condition; a claim
+    matched without the higher confidence does not turn it into a flat "Yes"."""
+    question = "can i post my photo of the event on our page"
+    entities = [form("permission")]
+    unsure = answer(
+        question, "ask_photo_permission", [*entities, claim_entity("own_photo_needs_consent", 0.6)]
+    )
+    assert unsure.startswith("Only with permission.")
+    sure = answer(
+        question, "ask_photo_permission", [*entities, claim_entity("own_photo_needs_consent", 0.95)]
+    )
+    assert sure.startswith("Yes, even with a photograph you have taken yourself")
+
+
+def test_a_claim_below_the_higher_confidence_still_opens_a_flat_answer():
+    """Paragraph 4: "is there a law just for social media?" gets "No, there is no specific
+    regulation ..." at the ordinary confidence: the topic's own answer opens with no condition."""
+    reply = answer(
+        "is there a law just for social media",
+        "ask_freedom_of_expression",
+        [form("yes_no"), claim_entity("no_specific_social_media_law", 0.6)],
+    )
+    assert reply.startswith("No, there is no specific regulation of social media")

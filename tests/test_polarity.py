@@ -14,6 +14,8 @@ from actions.polarity import asks_against_the_rules, asks_to_comply, form_asked
         ("should i accept her friend request?", False),
         ("should i just friend him so i can keep an eye on him?", False),
         ("should i let the scheduled post go out?", False),
+        ("should i follow the pupil back on instagram?", False),
+        ("do contractors have to follow this policy?", True),
         ("is the crest allowed on my banner?", None),
     ],
 )
@@ -27,6 +29,7 @@ def test_an_obligation_is_about_complying_or_about_the_act(question, complying):
         ("obligation", "should I post the committee papers?", "permission"),
         ("permission", "must we avoid letting religion matter in shortlisting?", "obligation"),
         ("permission", "can I post it or should I get their consent first?", "permission"),
+        ("permission", "must I avoid posts that could make parents doubt me?", "obligation"),
         ("yes_no", "is 'Sam CityCorp' ok as my facebook name", "permission"),
         ("yes_no", "is a sarcastic reply classed as arguing with a customer?", "scope"),
         ("yes_no", "is the chief officer's decision final?", "yes_no"),

@@ -2,10 +2,19 @@
 a few featurized topic examples: it names the claim an unseen question asks about, survives
 its JSON form and adds one `claim` entity."""
 
+import numpy as np
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.claims import ClaimMatcher, ClaimModel, ClaimRegressions, intent_topics, negative_label
+from addons.claims import (
+    ClaimMatcher,
+    ClaimModel,
+    ClaimRegressions,
+    intent_topics,
+    labelled_example,
+    negative_label,
+    restated_claims,
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +56,17 @@ def test_an_ordinary_question_teaches_only_its_own_topics_claims():
     chat = Message(data={"text": "hello", "intent": "greet"})
     assert negative_label(monitoring, topics) == "~monitoring"
     assert negative_label(chat, topics) == "~"
+
+
+def test_an_ordinary_question_restating_a_claim_is_no_negative_for_it():
+    """ "is there any law that regulates social media", written as an ordinary question on
+    its topic, does not teach the claim "no specific law" to doubt its own wordings."""
+    labels = ["no_specific_law", "~freedom", "~freedom"]
+    vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]])
+    restated = restated_claims(labels, vectors, 0.75)
+    assert restated == [frozenset(), frozenset({"no_specific_law"}), frozenset()]
+    topics = {"no_specific_law": "freedom", "laws_apply": "freedom"}
+    restating = labelled_example("any law for it?", "~freedom", topics, restated[1])
+    assert restating is not None and restating.denies == {"laws_apply"}
+    only_claim = {"no_specific_law": "freedom"}
+    assert labelled_example("any law for it?", "~freedom", only_claim, restated[1]) is None
