@@ -42,16 +42,20 @@ class ClaimsFile:
 
 @dataclass(frozen=True)
 class AskedClaim:
-    """The claim a message asks about and how sure the matcher is of it."""
+    """The claim a message asks about, how sure the matcher is of it, and whether the message
+    `follows_up` the answer of the claim's topic."""
 
     claim: Claim
     confidence: float
+    follows_up: bool = False
 
     def replaces_condition(self) -> bool:
-        """Whether the matcher is sure enough for the claim's flat verdict to replace an
-        answer that opens with the policy's condition ("Only if ..."): that answer covers
-        every case, the claim only the one its examples state."""
-        return self.confidence >= claims_file().confidence_over_condition
+        """Whether the claim's flat verdict may replace an answer that opens with the policy's
+        condition ("Only if ..."): that answer covers every case, the claim only the one its
+        examples state, so the matcher must be surer of it, unless the condition was given in
+        the answer the message follows up ("is that decision final?" after who approves a
+        new account)."""
+        return self.follows_up or self.confidence >= claims_file().confidence_over_condition
 
 
 @cache
@@ -83,12 +87,13 @@ def claim_confidence() -> float:
     return claims_file().confidence
 
 
-def claim_asked(message: dict[str, Any]) -> AskedClaim | None:
-    """The claim a message asks about, when the matcher is sure enough of it."""
+def claim_asked(message: dict[str, Any], follow_up: bool = False) -> AskedClaim | None:
+    """The claim a message (a `follow_up` of the previous answer or not) asks about, when the
+    matcher is sure enough of it."""
     for entity in message.get("entities") or []:
         if entity.get("entity") == CLAIM_ENTITY:
             confidence = float(entity.get("confidence", 0.0))
             claim = claims().get(str(entity.get("value")))
             sure = claim is not None and confidence >= claim_confidence()
-            return AskedClaim(claim, confidence) if claim and sure else None
+            return AskedClaim(claim, confidence, follow_up) if claim and sure else None
     return None

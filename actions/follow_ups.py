@@ -116,7 +116,7 @@ def answer_again(
     """The previous answer's topic answered again for the situation `message` describes,
     opened for `form` (by default the question's the follow-up repeats)."""
     form = form or follow_up_form(message, tracker)
-    events = utter_topics(dispatcher, message, [topic], form)
+    events = utter_topics(dispatcher, message, [topic], form, follow_up=True)
     return events + close_answer(dispatcher, tracker, message, [topic], [])
 
 

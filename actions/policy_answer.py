@@ -157,15 +157,16 @@ def utter_topics(
     form: str | None = None,
     partly: bool = False,
     uncovered: tuple[int, int] | None = None,
+    follow_up: bool = False,
 ) -> list[dict[str, Any]]:
-    """Answers each of `topics` for the latest message, opened for the question's `form`
-    (by default the message's own) or for the claim it asks about, and remembers what was
-    answered. The safeguarding escalation is given once, not after every answer. When the
-    policy covers the question only `partly`, the first answer says so and hands the rest to
-    Human Resources: with no verdict when the whole question is only partly covered, or as a
-    whole answer to the policy question when only its `uncovered` clause asks about something
-    else. When the first opens with a condition the question leaves open, it asks which case
-    applies."""
+    """Answers each of `topics` for the latest message (a `follow_up` of the previous answer
+    or not), opened for the question's `form` (by default the message's own) or for the claim
+    it asks about, and remembers what was answered. The safeguarding escalation is given once,
+    not after every answer. When the policy covers the question only `partly`, the first
+    answer says so and hands the rest to Human Resources: with no verdict when the whole
+    question is only partly covered, or as a whole answer to the policy question when only
+    its `uncovered` clause asks about something else. When the first opens with a condition
+    the question leaves open, it asks which case applies."""
     kb, contacts = knowledge_base(), configured_contacts()
     text = covered_text(message.get("text") or "", uncovered)
     entities = message_entities(message)
@@ -185,7 +186,7 @@ def utter_topics(
             contacts,
             escalate_mentions,
             form,
-            claim_asked(message),
+            claim_asked(message, follow_up),
         )
         if partly and position == 0:
             reply = clause_for_hr(reply) if uncovered else partly_covered(reply)
@@ -565,7 +566,7 @@ class ActionAnswerPolicy(Action):
             return []
         topic = topic_quoted(message.get("text") or "", topic)
         previous = knowledge_base().topic(tracker.get_slot("last_topic"))
-        form, extent = None, None
+        form, extent, continued = None, None, False
         if previous == topic and asks_related(message) and not placed_elsewhere(message, None):
             # the classifier's guess at the previous topic, for want of a subject of its own
             topic = related_topic(message, previous)
@@ -574,6 +575,7 @@ class ActionAnswerPolicy(Action):
                 dispatcher.utter_message(text=reason(previous))
                 return []
             topic, form, message = continuation(message, previous, tracker)
+            continued = True
         elif not escalates(message, [topic]):
             extent = extent_covered(message, topic)
         if extent == NOT_COVERED:
@@ -582,6 +584,6 @@ class ActionAnswerPolicy(Action):
         topics = [topic, *(t for t in clause_topics(message) if t != topic)]
         partly = extent == PARTLY
         uncovered = uncovered_clause(message) if partly else None
-        events = utter_topics(dispatcher, message, topics, form, partly, uncovered)
+        events = utter_topics(dispatcher, message, topics, form, partly, uncovered, continued)
         others = other_choices(message, topics)
         return events + close_answer(dispatcher, tracker, message, topics, others)

@@ -1144,7 +1144,7 @@ def test_asked_whether_the_lado_will_do_the_answer_is_yes(text, form, opening):
     assert texts(messages).startswith(f"{opening} the Local Authority's Designated Officer")
 
 
-def test_a_yes_no_follow_up_takes_a_claim_of_the_previous_rule():
+def test_a_yes_no_follow_up_takes_a_claim_of_the_previous_rule_in_place_of_its_condition():
     slots = {"last_topic": "create_work_account", "last_topics": ["create_work_account"]}
     entities = [
         {"entity": "claim", "value": "chief_officer_decision_final", "confidence": 0.55},
