@@ -14,12 +14,14 @@ QUESTION_SETS = (
     "tests/probe_set_2.yml",
     "tests/safeguarding_set.yml",
     "tests/probe_set_3.yml",
+    "tests/probe_set_4.yml",
 )
 CONVERSATION_SETS = (
     "tests/dev_conversations.yml",
     "tests/probe_conversations.yml",
     "tests/probe_conversations_2.yml",
     "tests/probe_conversations_3.yml",
+    "tests/probe_conversations_4.yml",
 )
 
 

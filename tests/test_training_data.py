@@ -109,6 +109,7 @@ def test_the_action_server_serves_exactly_the_domains_custom_actions():
         "tests/probe_set_2.yml",
         "tests/safeguarding_set.yml",
         "tests/probe_set_3.yml",
+        "tests/probe_set_4.yml",
     ],
 )
 def test_other_question_sets_are_held_out(path):
