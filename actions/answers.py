@@ -21,6 +21,8 @@ LEADING_VERDICT = re.compile(r"^(?:Yes|No)(?:, it can)?[.,:]\s*")
 # its verdict to "may I?": to the end of its sentence, or to a colon that explains it
 LEADING_CONDITION = re.compile(r"^(?:Only|Not)\b[^:.]*(?:\.\s+|:\s+|\.?$)")
 CONDITIONAL_OPENING = re.compile(r"^(?:Only|Not)\b")
+# the words a claim's opening and an answer's first sentence share when one restates the other
+RESTATED_WORDS = 5
 OUT_OF_SCOPE = (
     "The Social Media Policy doesn't cover that, so I can't answer it. For other HR questions, "
     "please contact Human Resources."
@@ -155,15 +157,26 @@ def claim_answers(
     """Whether the claim a question asks about gives its answer's opening: a yes/no
     question on the claim's own topic, not asking whether something is against the rules
     (the claim says whether it holds, not whether it is allowed), never in place of the
-    safeguarding escalation's answer, and in place of an answer `opened` with the policy's
-    condition only when the matcher is sure enough for that."""
+    safeguarding escalation's answer, not where the answer `opened` already says what it
+    says, and in place of an answer opened with the policy's condition only when the matcher
+    is sure enough for that."""
     return (
         asked.claim.topic == topic.id
         and form in YES_NO_FORMS
         and not asks_against_the_rules(text)
         and not escalate
+        and not restates(asked.claim.opening, opened)
         and (asked.replaces_condition() or not CONDITIONAL_OPENING.match(opened))
     )
+
+
+def restates(opening: str, answer: str) -> bool:
+    """Whether a claim's `opening` says what the answer's first sentence already says after
+    its verdict ("No, personal accounts must not intentionally use the City's crest ..."
+    before "No. Personal accounts must not intentionally use ..."): it would be said twice."""
+    claimed = re.findall(r"[a-z']+", without_verdict(opening).lower())[:RESTATED_WORDS]
+    said = re.findall(r"[a-z']+", without_verdict(answer).lower())[:RESTATED_WORDS]
+    return claimed == said
 
 
 def policy_answer(

@@ -178,3 +178,16 @@ def test_a_claim_below_the_higher_confidence_still_opens_a_flat_answer():
         [form("yes_no"), claim_entity("no_specific_social_media_law", 0.6)],
     )
     assert reply.startswith("No, there is no specific regulation of social media")
+
+
+def test_a_claim_that_restates_the_answers_first_sentence_is_not_said_twice():
+    """ "Can I use the crest on LinkedIn?": paragraph 23's answer already opens "No. Personal
+    accounts must not intentionally use the City's crest ..."; the claim saying the same is
+    not put before it."""
+    reply = answer(
+        "can i use the crest on my linkedin",
+        "ask_crest_logo_personal",
+        [form("permission"), claim_entity("crest_on_personal_account")],
+    )
+    assert reply.startswith("No. Personal accounts must not intentionally use")
+    assert reply.lower().count("must not intentionally use the city's crest") == 1
