@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import yaml
 from rasa_sdk import Tracker
@@ -74,16 +75,26 @@ def ask_back(
         dispatcher.utter_message(text=questions()[topic.id].ask, buttons=buttons)
 
 
-def asked_which_case(tracker: Tracker) -> bool:
-    """Whether the reply to the user's previous message asked which case applies, so that
-    what they type now may be their answer ("they're of my team at the away day")."""
+def previous_turn(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events between the user's previous message and the latest one, latest first: what
+    the assistant did with the previous message."""
+    events: list[dict[str, Any]] = []
     users_seen = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             users_seen += 1
             if users_seen == 2:
-                return False
-        buttons = (event.get("data") or {}).get("buttons") or []
-        if users_seen and any(b.get("payload", "").startswith(f"/{CASE_INTENT}") for b in buttons):
-            return True
-    return False
+                break
+        elif users_seen:
+            events.append(event)
+    return events
+
+
+def asked_which_case(tracker: Tracker) -> bool:
+    """Whether the reply to the user's previous message asked which case applies, so that
+    what they type now may be their answer ("they're of my team at the away day")."""
+    return any(
+        button.get("payload", "").startswith(f"/{CASE_INTENT}")
+        for event in previous_turn(tracker)
+        for button in (event.get("data") or {}).get("buttons") or []
+    )

@@ -18,6 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ASK_REPHRASE, role_contacts, source_line
+from actions.ask_back import previous_turn
 from actions.contacts import configured_contacts
 from actions.follow_ups import answer_continuation, goes_on_from
 from actions.knowledge import KnowledgeBase, Topic, knowledge_base
@@ -52,15 +53,7 @@ def handover(kb: KnowledgeBase) -> list[str]:
 
 def asked_back_last_turn(tracker: Tracker) -> bool:
     """Whether action_clarify answered the user's previous message by asking back."""
-    users_seen = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users_seen += 1
-            if users_seen == 2:
-                return False
-        elif users_seen == 1 and event.get("name") == "action_clarify":
-            return True
-    return False
+    return any(event.get("name") == "action_clarify" for event in previous_turn(tracker))
 
 
 def input_problem(message: dict[str, Any]) -> str | None:

@@ -1098,36 +1098,25 @@ def test_a_question_placed_surely_on_the_previous_topic_is_answered_on_it():
     assert 17 in cited_paragraphs(texts(messages))
 
 
-def test_which_paragraph_naming_another_subject_names_that_subjects_paragraphs():
+def paragraphs_asked_after_the_crest(text: str) -> tuple[list[dict], list[dict]]:
+    """A request for paragraphs after the crest answer, with pseudonymous accounts the
+    classifier's likeliest policy topic."""
     ranking = [
         {"name": "ask_which_paragraph", "confidence": 0.3},
         {"name": "ask_anonymous_account", "confidence": 0.1},
     ]
-    tracker = tracker_for(
-        "where was the bit about pseudonyms again?",
-        "ask_which_paragraph",
-        0.3,
-        ranking=ranking,
-        slots=AFTER_CREST,
-    )
-    messages, events = run(ActionNameParagraphs(), tracker)
+    tracker = tracker_for(text, "ask_which_paragraph", 0.3, ranking=ranking, slots=AFTER_CREST)
+    return run(ActionNameParagraphs(), tracker)
+
+
+def test_which_paragraph_naming_another_subject_names_that_subjects_paragraphs():
+    messages, events = paragraphs_asked_after_the_crest("where was the bit about pseudonyms again?")
     assert "21 and 25 (Personal Use)" in texts(messages) and "23" not in texts(messages)
     assert slot_values(events)["last_topic"] == "anonymous_account"
 
 
 def test_which_paragraph_is_that_still_names_the_previous_answers():
-    ranking = [
-        {"name": "ask_which_paragraph", "confidence": 0.3},
-        {"name": "ask_anonymous_account", "confidence": 0.1},
-    ]
-    tracker = tracker_for(
-        "which paragraph says that?",
-        "ask_which_paragraph",
-        0.3,
-        ranking=ranking,
-        slots=AFTER_CREST,
-    )
-    messages, events = run(ActionNameParagraphs(), tracker)
+    messages, events = paragraphs_asked_after_the_crest("which paragraph says that?")
     assert texts(messages).startswith("That answer comes from paragraph 23 ") and events == []
 
 
